@@ -1,0 +1,76 @@
+// The one place that reads the environment. Everything else receives a Config.
+import { z } from "zod";
+
+const DEFAULT_DATABASE_URL = "file:./data/hsm-report.db";
+
+const databaseUrl = z
+  .string()
+  .trim()
+  .refine((v) => /^file:.+/.test(v) || /^postgres(ql)?:\/\/.+/.test(v), {
+    message: "must start with file: (embedded SQLite) or postgresql:// (PostgreSQL server)",
+  });
+
+const port = z.coerce.number().int().min(0).max(65_535);
+const positiveInt = z.coerce.number().int().positive();
+
+const schema = z.object({
+  DATABASE_URL: databaseUrl.default(DEFAULT_DATABASE_URL),
+  PORT: port.default(3000),
+  HOST: z.string().trim().min(1).default("0.0.0.0"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  WHATSAPP_VERIFY_TOKEN: z.string().min(1).optional(),
+  WHATSAPP_APP_SECRET: z.string().min(1).optional(),
+  STATUS_WINDOW_DAYS: positiveInt.default(30),
+  INGEST_BATCH_MAX_EVENTS: positiveInt.default(2000),
+  INGEST_BATCH_MAX_WAIT_MS: z.coerce.number().int().min(0).default(10),
+});
+
+export interface Config {
+  databaseUrl: string;
+  port: number;
+  host: string;
+  logLevel: z.infer<typeof schema>["LOG_LEVEL"];
+  whatsapp: { verifyToken: string | null; appSecret: string | null };
+  /** SPEC rule 6: status events later than this after the message left are not applied. */
+  statusWindowDays: number;
+  ingest: { batchMaxEvents: number; batchMaxWaitMs: number };
+}
+
+export class ConfigError extends Error {
+  readonly code = "config_invalid";
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads and checks the settings; a missing or malformed one stops start-up with its name. */
+export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {}): Config {
+  const merged: Env = {};
+  for (const key of Object.keys(schema.shape)) {
+    const value = overrides[key] ?? env[key];
+    // An empty variable is the same as an unset one (`FOO= cmd` is a common way to clear it).
+    if (value !== undefined && value !== "") merged[key] = value;
+  }
+  const parsed = schema.safeParse(merged);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? "environment");
+      const got = merged[name];
+      return `${name}: ${issue.message}${got === undefined ? "" : ` (got ${JSON.stringify(redactIfSecret(name, got))})`}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join("\n  ")}`);
+  }
+  const s = parsed.data;
+  return {
+    databaseUrl: s.DATABASE_URL,
+    port: s.PORT,
+    host: s.HOST,
+    logLevel: s.LOG_LEVEL,
+    whatsapp: { verifyToken: s.WHATSAPP_VERIFY_TOKEN ?? null, appSecret: s.WHATSAPP_APP_SECRET ?? null },
+    statusWindowDays: s.STATUS_WINDOW_DAYS,
+    ingest: { batchMaxEvents: s.INGEST_BATCH_MAX_EVENTS, batchMaxWaitMs: s.INGEST_BATCH_MAX_WAIT_MS },
+  };
+}
+
+function redactIfSecret(name: string, value: string): string {
+  return /SECRET|TOKEN|PASSWORD|KEY/.test(name) ? "[redacted]" : value;
+}

@@ -1,0 +1,136 @@
+// The event log: every event as received, with what became of it.
+import type { EventOutcome } from "../domain/webhook-events.ts";
+import { all, chunks, type Dialect, placeholders, run, type SqlOp, valuesList } from "./sql.ts";
+
+export type EventSource = "webhook" | "api" | "import" | "demo";
+export type EventKind = "status" | "reply" | "inbound" | "send_record" | "other";
+
+export interface EventLogRow {
+  receivedAt: Date;
+  source: EventSource;
+  kind: EventKind;
+  bodyId: number | null;
+  tenantId: number | null;
+  wamid: string | null;
+  platformId: string | null;
+  dedupeKey: string | null;
+  status: string | null;
+  occurredAt: Date | null;
+  errorCode: number | null;
+  errorTitle: string | null;
+  pricingCategory: string | null;
+  payload: string | null;
+  outcome: EventOutcome;
+  reason: string | null;
+  appliedAt: Date | null;
+}
+
+const COLUMNS =
+  "received_at, source, kind, body_id, tenant_id, wamid, platform_id, dedupe_key, status, occurred_at, " +
+  "error_code, error_title, pricing_category, payload, outcome, reason, applied_at";
+const COLUMN_COUNT = 17;
+
+function values(e: EventLogRow) {
+  return [
+    e.receivedAt,
+    e.source,
+    e.kind,
+    e.bodyId,
+    e.tenantId,
+    e.wamid,
+    e.platformId,
+    e.dedupeKey,
+    e.status,
+    e.occurredAt,
+    e.errorCode,
+    e.errorTitle,
+    e.pricingCategory,
+    e.payload,
+    e.outcome,
+    e.reason,
+    e.appliedAt,
+  ];
+}
+
+export function* insertEvents(rows: readonly EventLogRow[]): Generator<SqlOp, void, unknown> {
+  // 100 rows × 17 columns stays far below both databases' limits on bound parameters.
+  for (const part of chunks(rows, 100)) {
+    yield* run(`INSERT INTO event_log (${COLUMNS}) VALUES ${valuesList(part.length, COLUMN_COUNT)}`, part.flatMap(values));
+  }
+}
+
+/** Which of these keys the log has seen before. */
+export function* knownDedupeKeys(keys: readonly string[]): Generator<SqlOp, Set<string>, unknown> {
+  const known = new Set<string>();
+  for (const part of chunks([...new Set(keys)], 500)) {
+    const rows = yield* all<{ dedupe_key: string }>(
+      `SELECT DISTINCT dedupe_key FROM event_log WHERE dedupe_key IN (${placeholders(part.length)})`,
+      part,
+    );
+    for (const r of rows) known.add(r.dedupe_key);
+  }
+  return known;
+}
+
+/** Stores webhook bodies as received and returns their ids, in order. */
+export function* insertRawBodies(
+  dialect: Dialect,
+  bodies: readonly { receivedAt: Date; raw: string }[],
+): Generator<SqlOp, number[], unknown> {
+  if (bodies.length === 0) return [];
+  if (dialect === "sqlite") {
+    const ids: number[] = [];
+    for (const b of bodies) {
+      const [row] = yield* all<{ id: number | bigint }>(`INSERT INTO raw_bodies (received_at, body) VALUES (?, ?) RETURNING id`, [
+        b.receivedAt,
+        b.raw,
+      ]);
+      ids.push(Number(row?.id));
+    }
+    return ids;
+  }
+  // Take ids from the sequence first so that each body's id is known without relying on RETURNING order.
+  const idRows = yield* all<{ id: number }>(
+    `SELECT nextval(pg_get_serial_sequence('raw_bodies', 'id')) AS id FROM generate_series(1, ?::int)`,
+    [bodies.length],
+  );
+  const ids = idRows.map((r) => Number(r.id));
+  yield* run(`INSERT INTO raw_bodies (id, received_at, body) SELECT * FROM unnest(?::int[], ?::timestamp(3)[], ?::text[])`, [
+    ids,
+    bodies.map((b) => b.receivedAt),
+    bodies.map((b) => b.raw),
+  ]);
+  return ids;
+}
+
+/** A signed body we could not read: kept whole, with why, and nothing in it applied. */
+export function recordRejectedBody(
+  raw: string,
+  receivedAt: Date,
+  reason: string,
+): (dialect: Dialect) => Generator<SqlOp, void, unknown> {
+  return function* (dialect) {
+    const [bodyId] = yield* insertRawBodies(dialect, [{ receivedAt, raw }]);
+    yield* insertEvents([
+      {
+        receivedAt,
+        source: "webhook",
+        kind: "other",
+        bodyId: bodyId ?? null,
+        tenantId: null,
+        wamid: null,
+        platformId: null,
+        dedupeKey: null,
+        status: null,
+        occurredAt: null,
+        errorCode: null,
+        errorTitle: null,
+        pricingCategory: null,
+        payload: null,
+        outcome: "rejected",
+        reason,
+        appliedAt: null,
+      },
+    ]);
+  };
+}

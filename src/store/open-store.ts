@@ -1,0 +1,101 @@
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import type { Logger } from "../log.ts";
+import { silentLogger } from "../log.ts";
+import { type DatabaseTarget, parseDatabaseUrl } from "./database-url.ts";
+import { PrismaClient as PgPrismaClient } from "./generated/postgresql/client.ts";
+import { PrismaClient } from "./generated/sqlite/client.ts";
+import { type MigrationResult, migratePostgres, migrateSqlite } from "./migrate.ts";
+import { createPgPool, PgRunner } from "./pg-runner.ts";
+import type { Dialect, SqlRunner } from "./sql.ts";
+import { SqliteRunner } from "./sqlite-runner.ts";
+
+export type { PrismaClient };
+
+/**
+ * The store: Prisma for everyday reads and writes, and a raw SQL runner for the hot paths (webhook
+ * batches, send-record batches, report scans) where Prisma's per-query cost is measured too high.
+ *
+ * On SQLite, Prisma and the runner hold separate connections. Runner transactions are synchronous;
+ * code in this process must not open multi-statement Prisma transactions ($transaction, nested
+ * writes) that write while runner work is pending, or the two connections could wait on each other.
+ */
+export interface Store {
+  readonly target: DatabaseTarget;
+  readonly dialect: Dialect;
+  readonly prisma: PrismaClient;
+  readonly sql: SqlRunner;
+  close(): Promise<void>;
+}
+
+export interface OpenStoreOptions {
+  log?: Logger;
+  /** Apply pending migrations first (default true). */
+  migrate?: boolean;
+}
+
+export async function migrateDatabase(databaseUrl: string): Promise<MigrationResult> {
+  const store = await openStore(databaseUrl, { migrate: false });
+  try {
+    return await applyMigrations(store);
+  } finally {
+    await store.close();
+  }
+}
+
+async function applyMigrations(store: Store): Promise<MigrationResult> {
+  if (store.sql instanceof SqliteRunner) return migrateSqlite(store.sql.db);
+  const runner = store.sql as PgRunner;
+  if (store.target.kind === "postgresql" && store.target.schema) {
+    await runner.pool.query(`CREATE SCHEMA IF NOT EXISTS "${store.target.schema.replace(/"/g, "")}"`);
+  }
+  return migratePostgres(runner.pool);
+}
+
+export async function openStore(databaseUrl: string, options: OpenStoreOptions = {}): Promise<Store> {
+  const log = options.log ?? silentLogger();
+  const target = parseDatabaseUrl(databaseUrl);
+  let store: Store;
+  if (target.kind === "sqlite") {
+    const sql = new SqliteRunner(target.file);
+    const prisma = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: `file:${target.file}`, timeout: 10_000 }) });
+    store = {
+      target,
+      dialect: "sqlite",
+      prisma,
+      sql,
+      async close() {
+        await prisma.$disconnect();
+        await sql.close();
+      },
+    };
+  } else {
+    const pool = createPgPool(target.connectionString, target.schema);
+    const sql = new PgRunner(pool);
+    // One pool for both; the generated PostgreSQL client has the same models as the SQLite one
+    // (test/unit/schemas.test.ts), so it is typed as that one.
+    const prisma = new PgPrismaClient({
+      adapter: new PrismaPg(pool, target.schema ? { schema: target.schema } : undefined),
+    }) as unknown as PrismaClient;
+    store = {
+      target,
+      dialect: "postgresql",
+      prisma,
+      sql,
+      async close() {
+        await prisma.$disconnect();
+        await sql.close();
+      },
+    };
+  }
+  if (options.migrate !== false) {
+    try {
+      const result = await applyMigrations(store);
+      if (result.applied.length > 0) log.info({ applied: result.applied }, "database migrated");
+    } catch (error) {
+      await store.close().catch(() => {});
+      throw error;
+    }
+  }
+  return store;
+}

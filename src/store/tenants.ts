@@ -1,0 +1,56 @@
+import { createHash, randomBytes } from "node:crypto";
+import { isLocale, type Locale } from "../domain/tenant.ts";
+import type { Store } from "./open-store.ts";
+
+export interface Tenant {
+  id: number;
+  slug: string;
+  name: string;
+  timeZone: string;
+  locale: Locale;
+}
+
+const API_KEY_PREFIX = "hsm_";
+
+export function hashApiKey(key: string): string {
+  return createHash("sha256").update(key).digest("hex");
+}
+
+export function newApiKey(): string {
+  return API_KEY_PREFIX + randomBytes(24).toString("base64url");
+}
+
+function toTenant(row: { id: number; slug: string; name: string; timeZone: string; locale: string }): Tenant {
+  return { id: row.id, slug: row.slug, name: row.name, timeZone: row.timeZone, locale: isLocale(row.locale) ? row.locale : "es" };
+}
+
+export async function findTenantBySlug(store: Store, slug: string): Promise<Tenant | null> {
+  const row = await store.prisma.tenant.findUnique({ where: { slug } });
+  return row ? toTenant(row) : null;
+}
+
+export async function findTenantByApiKey(store: Store, key: string): Promise<Tenant | null> {
+  if (!key.startsWith(API_KEY_PREFIX)) return null;
+  const row = await store.prisma.apiKey.findUnique({ where: { hash: hashApiKey(key) }, include: { tenant: true } });
+  return row && row.revokedAt === null ? toTenant(row.tenant) : null;
+}
+
+export async function listTenants(store: Store): Promise<Tenant[]> {
+  return (await store.prisma.tenant.findMany({ orderBy: { slug: "asc" } })).map(toTenant);
+}
+
+/** Creates the tenant and its first API key; the key is returned once and only its hash is kept. */
+export async function createTenant(
+  store: Store,
+  input: { slug: string; name: string; timeZone: string; locale: Locale },
+): Promise<{ tenant: Tenant; apiKey: string }> {
+  const row = await store.prisma.tenant.create({ data: input });
+  const apiKey = await addApiKey(store, row.id);
+  return { tenant: toTenant(row), apiKey };
+}
+
+export async function addApiKey(store: Store, tenantId: number): Promise<string> {
+  const apiKey = newApiKey();
+  await store.prisma.apiKey.create({ data: { tenantId, prefix: apiKey.slice(0, 8), hash: hashApiKey(apiKey) } });
+  return apiKey;
+}

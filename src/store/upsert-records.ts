@@ -1,0 +1,337 @@
+// One transaction for a batch of send records: create or update each message, look up the Meta
+// events already waiting for it in the log, and derive its row. Re-sending a record is idempotent.
+import {
+  type Evidence,
+  evidenceOfEvent,
+  isLate,
+  joinEvidence,
+  type MetaEvent,
+  NO_EVIDENCE,
+  type SendFacts,
+} from "../domain/lifecycle.ts";
+import { detectOutboundError } from "../domain/send-checks.ts";
+import type { RecordError, SendRecord } from "../domain/send-record.ts";
+import type { EventOutcome } from "../domain/webhook-events.ts";
+import { type EventLogRow, type EventSource, insertEvents } from "./event-log.ts";
+import { LIFECYCLE_COLUMNS, lifecycleValues, toLifecycleRow, UPDATE_COLUMNS } from "./message-lifecycle.ts";
+import { all, asDate, asNumber, chunks, type Dialect, placeholders, run, type SqlOp, valuesList, type Work } from "./sql.ts";
+
+export interface RecordItem {
+  /** Position in the batch or line in the file. */
+  index: number;
+  /** The record as received, for the event log. */
+  raw: string;
+  record: SendRecord | null;
+  /** Why the record was refused before reaching the store (empty when it is valid). */
+  errors: RecordError[];
+}
+
+export interface RecordBatchResult {
+  accepted: number;
+  errors: RecordError[];
+}
+
+type DimensionTable = "campaigns" | "agents" | "channels" | "templates";
+
+/** Ids of named things (campaigns, agents, channels, templates), creating the ones not seen before. */
+function* ensureDimension(
+  table: DimensionTable,
+  keyColumn: string,
+  tenantId: number,
+  entries: Map<string, Record<string, string | null>>,
+  refresh: boolean,
+): Generator<SqlOp, Map<string, number>, unknown> {
+  const ids = new Map<string, number>();
+  const keys = [...entries.keys()];
+  const select = function* (part: string[]) {
+    const rows = yield* all<{ id: number; k: string }>(
+      `SELECT id, ${keyColumn} AS k FROM ${table} WHERE tenant_id = ? AND ${keyColumn} IN (${placeholders(part.length)})`,
+      [tenantId, ...part],
+    );
+    for (const r of rows) ids.set(r.k, Number(r.id));
+  };
+  for (const part of chunks(keys, 500)) yield* select(part);
+  const missing = refresh ? keys : keys.filter((k) => !ids.has(k));
+  if (missing.length === 0) return ids;
+  const extraColumns = Object.keys(entries.get(missing[0] as string) ?? {});
+  const columns = ["tenant_id", keyColumn, ...extraColumns];
+  const onConflict = refresh ? `DO UPDATE SET ${extraColumns.map((c) => `${c} = excluded.${c}`).join(", ")}` : "DO NOTHING";
+  for (const part of chunks(missing, 200)) {
+    yield* run(
+      `INSERT INTO ${table} (${columns.join(", ")}) VALUES ${valuesList(part.length, columns.length)}
+       ON CONFLICT (tenant_id, ${keyColumn}) ${onConflict}`,
+      part.flatMap((k) => [tenantId, k, ...extraColumns.map((c) => entries.get(k)?.[c] ?? null)]),
+    );
+    yield* select(part);
+  }
+  return ids;
+}
+
+const MESSAGE_COLUMNS = [
+  "tenant_id",
+  "platform_id",
+  "wamid",
+  "campaign_id",
+  "channel_id",
+  "agent_id",
+  "template_id",
+  "destination",
+  "body",
+  "header",
+  "queued_at",
+  "outbound_at",
+  "outbound_error",
+  ...UPDATE_COLUMNS,
+] as const;
+
+const UPSERT_SET = MESSAGE_COLUMNS.filter((c) => c !== "tenant_id" && c !== "platform_id")
+  .map((c) => `${c} = excluded.${c}`)
+  .join(", ");
+
+interface LoggedEvent {
+  id: number;
+  wamid: string;
+  event: MetaEvent;
+  outcome: EventOutcome;
+}
+
+function toLoggedEvent(r: Record<string, unknown>): LoggedEvent | null {
+  const at = asDate(r.occurred_at);
+  if (!at) return null;
+  const base = { id: Number(r.id), wamid: String(r.wamid), outcome: r.outcome as EventOutcome };
+  if (r.kind === "reply") return { ...base, event: { kind: "reply", at } };
+  const status = r.status as string;
+  if (status === "failed") {
+    return {
+      ...base,
+      event: {
+        kind: "status",
+        status,
+        at,
+        errorCode: asNumber(r.error_code),
+        errorTitle: (r.error_title as string | null) ?? null,
+      },
+    };
+  }
+  if (status === "sent" || status === "delivered" || status === "read") {
+    return { ...base, event: { kind: "status", status, at, pricingCategory: (r.pricing_category as string | null) ?? null } };
+  }
+  return null;
+}
+
+/** Lifecycle events in the log for these wamids: applied ones, and those still waiting or late. */
+function* loggedEvents(wamids: readonly string[]): Generator<SqlOp, Map<string, LoggedEvent[]>, unknown> {
+  const byWamid = new Map<string, LoggedEvent[]>();
+  for (const part of chunks([...new Set(wamids)], 500)) {
+    const rows = yield* all(
+      `SELECT id, wamid, kind, status, occurred_at, error_code, error_title, pricing_category, outcome FROM event_log
+       WHERE wamid IN (${placeholders(part.length)}) AND kind IN ('status', 'reply') AND outcome IN ('applied', 'waiting', 'late')`,
+      part,
+    );
+    for (const r of rows) {
+      const e = toLoggedEvent(r);
+      if (!e) continue;
+      const list = byWamid.get(e.wamid) ?? [];
+      list.push(e);
+      byWamid.set(e.wamid, list);
+    }
+  }
+  return byWamid;
+}
+
+interface OutcomeChange {
+  id: number;
+  outcome: EventOutcome;
+  reason: string | null;
+  tenantId: number;
+  platformId: string;
+}
+
+function* updateEventOutcomes(dialect: Dialect, changes: readonly OutcomeChange[], now: Date): Generator<SqlOp, void, unknown> {
+  if (changes.length === 0) return;
+  if (dialect === "sqlite") {
+    for (const c of changes) {
+      yield* run(`UPDATE event_log SET outcome = ?, reason = ?, applied_at = ?, tenant_id = ?, platform_id = ? WHERE id = ?`, [
+        c.outcome,
+        c.reason,
+        c.outcome === "applied" ? now : null,
+        c.tenantId,
+        c.platformId,
+        c.id,
+      ]);
+    }
+    return;
+  }
+  for (const part of chunks(changes, 5000)) {
+    yield* run(
+      `UPDATE event_log AS e SET outcome = v.outcome, reason = v.reason, tenant_id = v.tenant_id, platform_id = v.platform_id,
+         applied_at = CASE WHEN v.outcome = 'applied' THEN ?::timestamp(3) ELSE NULL END
+       FROM unnest(?::int[], ?::text[], ?::text[], ?::int[], ?::text[]) AS v(id, outcome, reason, tenant_id, platform_id)
+       WHERE e.id = v.id`,
+      [
+        now,
+        part.map((c) => c.id),
+        part.map((c) => c.outcome),
+        part.map((c) => c.reason),
+        part.map((c) => c.tenantId),
+        part.map((c) => c.platformId),
+      ],
+    );
+  }
+}
+
+export function upsertSendRecords(
+  tenantId: number,
+  items: readonly RecordItem[],
+  options: { source: EventSource; windowDays: number; now: Date },
+): (dialect: Dialect) => Work<RecordBatchResult> {
+  return function* (dialect) {
+    const errors: RecordError[] = items.flatMap((i) => i.errors);
+    const rejected = new Map<number, string>(
+      items.filter((i) => i.errors.length > 0).map((i) => [i.index, i.errors.map((e) => `${e.field}: ${e.reason}`).join("; ")]),
+    );
+
+    // Later records with the same id replace earlier ones, as if sent one after the other.
+    const latest = new Map<string, RecordItem & { record: SendRecord }>();
+    for (const item of items)
+      if (item.record && item.errors.length === 0) latest.set(item.record.id, item as RecordItem & { record: SendRecord });
+    let valid = [...latest.values()];
+
+    const existing = new Map<string, ReturnType<typeof toLifecycleRow>>();
+    for (const part of chunks(
+      valid.map((v) => v.record.id),
+      500,
+    )) {
+      const rows = yield* all(
+        `SELECT ${LIFECYCLE_COLUMNS} FROM messages WHERE tenant_id = ? AND platform_id IN (${placeholders(part.length)})${dialect === "postgresql" ? " FOR UPDATE" : ""}`,
+        [tenantId, ...part],
+      );
+      for (const r of rows) existing.set(String(r.platform_id), toLifecycleRow(r));
+    }
+    const wamidOf = (v: (typeof valid)[number]) => v.record.waMessageId ?? existing.get(v.record.id)?.send.wamid ?? null;
+
+    // A wamid names one message: refuse a record that would give it to a second one.
+    const owners = new Map<string, { tenantId: number; platformId: string }>();
+    const wanted = valid.flatMap((v) => (v.record.waMessageId ? [v.record.waMessageId] : []));
+    for (const part of chunks([...new Set(wanted)], 500)) {
+      const rows = yield* all<{ tenant_id: number; platform_id: string; wamid: string }>(
+        `SELECT tenant_id, platform_id, wamid FROM messages WHERE wamid IN (${placeholders(part.length)})`,
+        part,
+      );
+      for (const r of rows) owners.set(r.wamid, { tenantId: Number(r.tenant_id), platformId: r.platform_id });
+    }
+    valid = valid.filter((v) => {
+      const w = v.record.waMessageId;
+      if (!w) return true;
+      const owner = owners.get(w);
+      if (!owner || (owner.tenantId === tenantId && owner.platformId === v.record.id)) {
+        owners.set(w, { tenantId, platformId: v.record.id });
+        return true;
+      }
+      const reason =
+        owner.tenantId === tenantId ? `already belongs to message ${owner.platformId}` : "already belongs to another message";
+      errors.push({ index: v.index, field: "waMessageId", reason });
+      rejected.set(v.index, `waMessageId: ${reason}`);
+      return false;
+    });
+
+    const campaigns = yield* ensureDimension(
+      "campaigns",
+      "name",
+      tenantId,
+      new Map(valid.map((v) => [v.record.campaign, {}])),
+      false,
+    );
+    const agents = yield* ensureDimension("agents", "name", tenantId, new Map(valid.map((v) => [v.record.agent, {}])), false);
+    const channels = yield* ensureDimension(
+      "channels",
+      "phone_number_id",
+      tenantId,
+      new Map(valid.map((v) => [v.record.channel, { name: v.record.channel }])),
+      false,
+    );
+    const templates = yield* ensureDimension(
+      "templates",
+      "hsm_id",
+      tenantId,
+      new Map(valid.map((v) => [v.record.hsm.id, { name: v.record.hsm.name, language: v.record.hsm.language }])),
+      true,
+    );
+
+    const logged = yield* loggedEvents(valid.flatMap((v) => wamidOf(v) ?? []));
+    const outcomeChanges: OutcomeChange[] = [];
+    const rows: unknown[][] = [];
+    for (const v of valid) {
+      const r = v.record;
+      const wamid = wamidOf(v);
+      const outboundError = r.outboundError ?? (wamid ? null : detectOutboundError(r));
+      const send: SendFacts = { queuedAt: r.queuedAt, outboundAt: r.outboundAt, outboundError, wamid };
+      let evidence: Evidence = NO_EVIDENCE;
+      for (const e of wamid ? (logged.get(wamid) ?? []) : []) {
+        const late = isLate(e.event, send, options.windowDays);
+        if (!late) evidence = joinEvidence(evidence, evidenceOfEvent(e.event));
+        const outcome: EventOutcome = late ? "late" : "applied";
+        if (outcome !== e.outcome) {
+          const reason = late ? `more than ${options.windowDays} days after the message left` : null;
+          outcomeChanges.push({ id: e.id, outcome, reason, tenantId, platformId: r.id });
+        }
+      }
+      rows.push([
+        tenantId,
+        r.id,
+        wamid,
+        campaigns.get(r.campaign),
+        channels.get(r.channel),
+        agents.get(r.agent),
+        templates.get(r.hsm.id),
+        r.destination,
+        r.body,
+        r.header,
+        r.queuedAt,
+        r.outboundAt,
+        outboundError,
+        ...lifecycleValues(send, evidence, options.now),
+      ]);
+    }
+    for (const part of chunks(rows, 100)) {
+      yield* run(
+        `INSERT INTO messages (${MESSAGE_COLUMNS.join(", ")}) VALUES ${valuesList(part.length, MESSAGE_COLUMNS.length)}
+         ON CONFLICT (tenant_id, platform_id) DO UPDATE SET ${UPSERT_SET}`,
+        part.flat() as never[],
+      );
+    }
+    yield* updateEventOutcomes(dialect, outcomeChanges, options.now);
+
+    const accepted = new Set(valid.map((v) => v.index));
+    // An earlier copy of a record that a later one in the same batch replaced shares its fate.
+    const fateOf = (item: RecordItem): number =>
+      item.record && item.errors.length === 0 ? (latest.get(item.record.id)?.index ?? item.index) : item.index;
+    yield* insertEvents(
+      items.map((item): EventLogRow => {
+        const fate = fateOf(item);
+        const applied = accepted.has(fate);
+        return {
+          receivedAt: options.now,
+          source: options.source,
+          kind: "send_record",
+          bodyId: null,
+          tenantId,
+          wamid: item.record?.waMessageId ?? null,
+          platformId: item.record?.id ?? null,
+          dedupeKey: null,
+          status: null,
+          occurredAt: null,
+          errorCode: null,
+          errorTitle: null,
+          pricingCategory: null,
+          payload: item.raw,
+          outcome: applied ? "applied" : "rejected",
+          reason: applied ? null : (rejected.get(fate) ?? null),
+          appliedAt: applied ? options.now : null,
+        };
+      }),
+    );
+    const refused = items.filter((item) => !accepted.has(fateOf(item))).length;
+    return { accepted: items.length - refused, errors: errors.sort((a, b) => a.index - b.index) };
+  };
+}
