@@ -23,10 +23,13 @@ const schema = z.object({
   STATUS_WINDOW_DAYS: positiveInt.default(30),
   INGEST_BATCH_MAX_EVENTS: positiveInt.default(2000),
   INGEST_BATCH_MAX_WAIT_MS: z.coerce.number().int().min(0).default(10),
+  DATABASE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).default(5000),
 });
 
 export interface Config {
   databaseUrl: string;
+  /** How long to wait for a locked SQLite file or a PostgreSQL connection before answering 503. */
+  databaseBusyTimeoutMs: number;
   port: number;
   host: string;
   logLevel: z.infer<typeof schema>["LOG_LEVEL"];
@@ -62,6 +65,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {})
   const s = parsed.data;
   return {
     databaseUrl: s.DATABASE_URL,
+    databaseBusyTimeoutMs: s.DATABASE_BUSY_TIMEOUT_MS,
     port: s.PORT,
     host: s.HOST,
     logLevel: s.LOG_LEVEL,

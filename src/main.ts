@@ -23,7 +23,7 @@ export interface AppDeps {
 export async function startApp(config: Config, deps: AppDeps): Promise<RunningApp> {
   const { log } = deps;
   const now = deps.now ?? (() => new Date());
-  const store = await openStore(config.databaseUrl, { log });
+  const store = await openStore(config.databaseUrl, { log, busyTimeoutMs: config.databaseBusyTimeoutMs });
   const ingest = new WebhookIngest(store, {
     windowDays: config.statusWindowDays,
     batchMaxEvents: config.ingest.batchMaxEvents,

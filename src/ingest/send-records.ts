@@ -22,7 +22,11 @@ export async function ingestSendRecords(
 ): Promise<RecordsResult> {
   const items: RecordItem[] = inputs.map(({ value, raw, index }) => {
     const parsed = parseSendRecord(value, index);
-    return parsed.ok ? { index, raw, record: parsed.record, errors: [] } : { index, raw, record: null, errors: parsed.errors };
+    const id = (value as { id?: unknown } | null)?.id;
+    const platformId = typeof id === "string" || typeof id === "number" ? String(id) : null;
+    return parsed.ok
+      ? { index, raw, record: parsed.record, platformId, errors: [] }
+      : { index, raw, record: null, platformId, errors: parsed.errors };
   });
   const result = await store.sql.transaction(upsertSendRecords(tenantId, items, options));
   return { accepted: result.accepted, rejected: inputs.length - result.accepted, errors: result.errors };

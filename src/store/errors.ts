@@ -4,7 +4,7 @@ const SQLITE_UNAVAILABLE = /^SQLITE_(BUSY|LOCKED|CANTOPEN|IOERR|READONLY|FULL|PR
 const PG_UNAVAILABLE_CODES = new Set(["57P01", "57P02", "57P03", "53300", "53400", "3D000", "28000", "28P01", "55006"]);
 const NODE_NET_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH", "EAI_AGAIN"]);
 const PG_CONNECTION_MESSAGES =
-  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connection is closed|Cannot use a pool after calling end/i;
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connection is closed|Cannot use a pool after calling end|not currently accepting connections|the database system is (starting up|shutting down)/i;
 
 export function isStoreUnavailable(error: unknown): boolean {
   let current: unknown = error;

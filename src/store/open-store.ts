@@ -32,6 +32,8 @@ export interface OpenStoreOptions {
   log?: Logger;
   /** Apply pending migrations first (default true). */
   migrate?: boolean;
+  /** Wait this long for a locked SQLite file or a PostgreSQL connection (default 5 s). */
+  busyTimeoutMs?: number;
 }
 
 export async function migrateDatabase(databaseUrl: string): Promise<MigrationResult> {
@@ -55,10 +57,11 @@ async function applyMigrations(store: Store): Promise<MigrationResult> {
 export async function openStore(databaseUrl: string, options: OpenStoreOptions = {}): Promise<Store> {
   const log = options.log ?? silentLogger();
   const target = parseDatabaseUrl(databaseUrl);
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   let store: Store;
   if (target.kind === "sqlite") {
-    const sql = new SqliteRunner(target.file);
-    const prisma = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: `file:${target.file}`, timeout: 10_000 }) });
+    const sql = new SqliteRunner(target.file, busyTimeoutMs);
+    const prisma = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: `file:${target.file}`, timeout: busyTimeoutMs }) });
     store = {
       target,
       dialect: "sqlite",
@@ -70,7 +73,7 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
       },
     };
   } else {
-    const pool = createPgPool(target.connectionString, target.schema);
+    const pool = createPgPool(target.connectionString, target.schema, { connectionTimeoutMs: Math.max(busyTimeoutMs, 1000) });
     const sql = new PgRunner(pool);
     // One pool for both; the generated PostgreSQL client has the same models as the SQLite one
     // (test/unit/schemas.test.ts), so it is typed as that one.

@@ -30,12 +30,16 @@ export function numberPlaceholders(sql: string): string {
   return sql.replace(/\?/g, () => `$${++n}`);
 }
 
-export function createPgPool(connectionString: string, schema: string | null, max = 10): pg.Pool {
+export function createPgPool(
+  connectionString: string,
+  schema: string | null,
+  options: { max?: number; connectionTimeoutMs?: number } = {},
+): pg.Pool {
   return new pg.Pool({
     connectionString,
-    max,
+    max: options.max ?? 10,
     types,
-    connectionTimeoutMillis: 5_000,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
     ...(schema ? { options: `-c search_path="${schema.replace(/"/g, "")}"` } : {}),
   });
 }

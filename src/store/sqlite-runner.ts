@@ -14,9 +14,9 @@ function toSqlite(value: SqlValue): unknown {
   return value;
 }
 
-export function openSqliteDatabase(file: string): Database.Database {
+export function openSqliteDatabase(file: string, busyTimeoutMs = 5000): Database.Database {
   mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file, { timeout: 10_000 });
+  const db = new Database(file, { timeout: busyTimeoutMs });
   db.pragma("journal_mode = WAL");
   // FULL: an acknowledged webhook is never sent again by Meta, so a commit must survive power loss.
   db.pragma("synchronous = FULL");
@@ -29,8 +29,8 @@ export class SqliteRunner implements SqlRunner {
   readonly db: Database.Database;
   readonly #statements = new Map<string, Database.Statement>();
 
-  constructor(file: string) {
-    this.db = openSqliteDatabase(file);
+  constructor(file: string, busyTimeoutMs?: number) {
+    this.db = openSqliteDatabase(file, busyTimeoutMs);
   }
 
   #statement(sql: string): Database.Statement {

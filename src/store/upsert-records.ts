@@ -22,6 +22,8 @@ export interface RecordItem {
   /** The record as received, for the event log. */
   raw: string;
   record: SendRecord | null;
+  /** The record's `id` as given, even when the record is invalid, so the log can name it. */
+  platformId: string | null;
   /** Why the record was refused before reaching the store (empty when it is valid). */
   errors: RecordError[];
 }
@@ -317,7 +319,7 @@ export function upsertSendRecords(
           bodyId: null,
           tenantId,
           wamid: item.record?.waMessageId ?? null,
-          platformId: item.record?.id ?? null,
+          platformId: item.record?.id ?? item.platformId,
           dedupeKey: null,
           status: null,
           occurredAt: null,
