@@ -148,7 +148,8 @@ export function buildProgram(): Command {
           throw error;
         }
         progress.finish(`Imported ${file}: ${result.accepted} accepted, ${result.rejected} rejected.`);
-        for (const e of result.errors.slice(0, 50)) out(`  line ${e.index}: ${e.field} ${e.reason}`);
+        for (const e of result.errors.slice(0, 50))
+          out(`  line ${e.index}: ${e.field === "line" ? "" : `${e.field} `}${e.reason}`);
         if (result.errors.length > 50) out(`  … and ${result.rejected - 50} more rejected records`);
         if (result.rejected > 0) process.exitCode = 1;
       });

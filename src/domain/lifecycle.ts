@@ -95,21 +95,6 @@ export function joinEvidence(a: Evidence, b: Evidence): Evidence {
   };
 }
 
-const sameTime = (a: Date | null, b: Date | null) => (a === null ? b === null : b !== null && a.getTime() === b.getTime());
-
-export function sameEvidence(a: Evidence, b: Evidence): boolean {
-  return (
-    sameTime(a.sentAt, b.sentAt) &&
-    sameTime(a.deliveredAt, b.deliveredAt) &&
-    sameTime(a.readAt, b.readAt) &&
-    sameTime(a.repliedAt, b.repliedAt) &&
-    sameTime(a.failure?.at ?? null, b.failure?.at ?? null) &&
-    a.failure?.code === b.failure?.code &&
-    a.failure?.title === b.failure?.title &&
-    a.pricing === b.pricing
-  );
-}
-
 export function evidenceOfEvent(event: MetaEvent): Evidence {
   if (event.kind === "reply") return { ...NO_EVIDENCE, repliedAt: event.at };
   switch (event.status) {

@@ -32,16 +32,30 @@ export function isLifecycleStatus(status: string): status is LifecycleStatus {
   return (LIFECYCLE_STATUSES as readonly string[]).includes(status);
 }
 
-/** Meta re-sends events; the same event always has the same key. */
-export function dedupeKey(event: WebhookEvent): string | null {
+/**
+ * Meta re-sends events; the same event always has the same key. This key names the event among the
+ * events of its message (a message row keeps the keys it has seen, so spotting a re-send costs no
+ * extra query); `dedupeKey` adds the wamid to make it unique in the whole log.
+ */
+export function messageEventKey(event: WebhookEvent): string | null {
   switch (event.kind) {
     case "status":
-      return `status:${event.wamid}:${event.status}:${Math.floor(event.at.getTime() / 1000)}:${event.errorCode ?? ""}`;
+      return statusKey(event.status, event.at, event.errorCode);
     case "inbound":
-      return `inbound:${event.inboundId}`;
+      return `in:${event.inboundId}`;
     case "other":
       return null;
   }
+}
+
+export function statusKey(status: string, at: Date, errorCode: number | null): string {
+  return `${status}@${Math.floor(at.getTime() / 1000)}${errorCode === null ? "" : `#${errorCode}`}`;
+}
+
+export function dedupeKey(event: WebhookEvent): string | null {
+  const key = messageEventKey(event);
+  if (key === null) return null;
+  return event.kind === "status" ? `${event.wamid} ${key}` : key;
 }
 
 /** The wamid of our message the event is about, if it is about one. */

@@ -1,8 +1,15 @@
 // One transaction for a batch of webhook bodies: store each body and every event in it, and apply
 // the lifecycle events to their messages. Nothing is acknowledged until this commits.
-import { type Evidence, evidenceOfEvent, isLate, joinEvidence, sameEvidence } from "../domain/lifecycle.ts";
-import { dedupeKey, type EventOutcome, targetWamid, toMetaEvent, type WebhookEvent } from "../domain/webhook-events.ts";
-import { type EventKind, type EventLogRow, insertEvents, insertRawBodies, knownDedupeKeys } from "./event-log.ts";
+import { type Evidence, evidenceOfEvent, isLate, joinEvidence } from "../domain/lifecycle.ts";
+import {
+  dedupeKey,
+  type EventOutcome,
+  messageEventKey,
+  targetWamid,
+  toMetaEvent,
+  type WebhookEvent,
+} from "../domain/webhook-events.ts";
+import { type EventKind, type EventLogRow, insertEvents, insertRawBodies, knownEventKeys } from "./event-log.ts";
 import { LIFECYCLE_COLUMNS, type LifecycleRow, toLifecycleRow, writeLifecycles } from "./message-lifecycle.ts";
 import { all, chunks, type Dialect, placeholders, type SqlOp, type Work } from "./sql.ts";
 
@@ -34,12 +41,11 @@ export function* messagesByWamid(
   wamids: readonly string[],
 ): Generator<SqlOp, Map<string, LifecycleRow>, unknown> {
   const found = new Map<string, LifecycleRow>();
-  const lock = dialect === "postgresql" ? " ORDER BY id FOR UPDATE" : "";
-  for (const part of chunks([...new Set(wamids)], 500)) {
-    const rows = yield* all(
-      `SELECT ${LIFECYCLE_COLUMNS} FROM messages WHERE wamid IN (${placeholders(part.length)})${lock}`,
-      part,
-    );
+  for (const part of chunks([...new Set(wamids)], 1000)) {
+    const rows =
+      dialect === "postgresql"
+        ? yield* all(`SELECT ${LIFECYCLE_COLUMNS} FROM messages WHERE wamid = ANY(?::text[]) ORDER BY id FOR UPDATE`, [part])
+        : yield* all(`SELECT ${LIFECYCLE_COLUMNS} FROM messages WHERE wamid IN (${placeholders(part.length)})`, part);
     for (const r of rows) {
       const row = toLifecycleRow(r);
       if (row.send.wamid) found.set(row.send.wamid, row);
@@ -54,42 +60,53 @@ export function applyWebhookBodies(
 ): (dialect: Dialect) => Work<BodyResult[]> {
   return function* (dialect) {
     const bodyIds = yield* insertRawBodies(dialect, bodies);
-    const flat = bodies.flatMap((body, b) => body.events.map((event) => ({ event, b, key: dedupeKey(event) })));
+    const flat = bodies.flatMap((body, b) => body.events.map((event) => ({ event, b, wamid: targetWamid(event) })));
 
-    const seen = yield* knownDedupeKeys(flat.flatMap((f) => (f.key ? [f.key] : [])));
-    const wamids = flat.flatMap((f) => {
-      const w = targetWamid(f.event);
-      return w && !(f.key && seen.has(f.key)) ? [w] : [];
-    });
-    const messages = yield* messagesByWamid(dialect, wamids);
+    // Re-sends are spotted with the keys each message row keeps; only events about messages we do
+    // not know yet (a rare case) need the log itself.
+    const messages = yield* messagesByWamid(
+      dialect,
+      flat.flatMap((f) => f.wamid ?? []),
+    );
+    const unknown = flat.flatMap((f) => (f.wamid && !messages.has(f.wamid) ? [f.wamid] : []));
+    const seenWithoutMessage = yield* knownEventKeys(dialect, unknown);
 
-    const evidence = new Map<number, { row: LifecycleRow; evidence: Evidence }>();
+    const touched = new Map<number, { row: LifecycleRow; evidence: Evidence; keys: Set<string> }>();
     const results: BodyResult[] = bodies.map((_, b) => ({ bodyId: bodyIds[b] as number, outcomes: emptyCounts() }));
     const log: EventLogRow[] = [];
 
-    for (const { event, b, key } of flat) {
-      const wamid = targetWamid(event);
+    for (const { event, b, wamid } of flat) {
       const message = wamid ? messages.get(wamid) : undefined;
+      const state = message
+        ? (touched.get(message.id) ?? { row: message, evidence: message.evidence, keys: new Set(message.eventKeys) })
+        : null;
+      const key = dedupeKey(event);
+      const localKey = messageEventKey(event);
+      const lifecycle = toMetaEvent(event);
       let outcome: EventOutcome;
       let reason: string | null = null;
-      const lifecycle = toMetaEvent(event);
-      if (key && seen.has(key)) {
+      if (state && localKey && state.keys.has(localKey)) {
+        outcome = "duplicate";
+      } else if (!state && key && seenWithoutMessage.has(key)) {
         outcome = "duplicate";
       } else if ("ignored" in lifecycle) {
         outcome = "ignored";
         reason = lifecycle.ignored;
-      } else if (!message) {
+      } else if (!state) {
         outcome = "waiting";
-      } else if (isLate(lifecycle.event, message.send, options.windowDays)) {
+      } else if (isLate(lifecycle.event, state.row.send, options.windowDays)) {
         outcome = "late";
         reason = `more than ${options.windowDays} days after the message left`;
       } else {
         outcome = "applied";
-        const current = evidence.get(message.id) ?? { row: message, evidence: message.evidence };
-        current.evidence = joinEvidence(current.evidence, evidenceOfEvent(lifecycle.event));
-        evidence.set(message.id, current);
+        state.evidence = joinEvidence(state.evidence, evidenceOfEvent(lifecycle.event));
       }
-      if (key) seen.add(key);
+      if (state && localKey && outcome !== "duplicate") {
+        state.keys.add(localKey);
+        touched.set(state.row.id, state);
+      } else if (!state && key) {
+        seenWithoutMessage.add(key);
+      }
       (results[b] as BodyResult).outcomes[outcome]++;
       log.push({
         receivedAt: (bodies[b] as ReceivedBody).receivedAt,
@@ -112,13 +129,12 @@ export function applyWebhookBodies(
       });
     }
 
-    const changed = [...evidence.values()].filter(({ row, evidence }) => !sameEvidence(row.evidence, evidence));
     yield* writeLifecycles(
       dialect,
-      changed.map(({ row, evidence }) => ({ id: row.id, send: row.send, evidence })),
+      [...touched.values()].map(({ row, evidence, keys }) => ({ id: row.id, send: row.send, evidence, eventKeys: keys })),
       options.now,
     );
-    yield* insertEvents(log);
+    yield* insertEvents(dialect, log);
     return results;
   };
 }

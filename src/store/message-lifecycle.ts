@@ -6,7 +6,7 @@ import { asDate, asNumber, chunks, type Dialect, type Row, run, type SqlOp } fro
 
 export const LIFECYCLE_COLUMNS =
   "id, tenant_id, platform_id, wamid, queued_at, outbound_at, outbound_error, sent_at, delivered_at, read_at, " +
-  "replied_at, failed_at, meta_error_code, meta_error_title, pricing_category";
+  "replied_at, failed_at, meta_error_code, meta_error_title, pricing_category, event_keys";
 
 export interface LifecycleRow {
   id: number;
@@ -14,6 +14,8 @@ export interface LifecycleRow {
   platformId: string;
   send: SendFacts;
   evidence: Evidence;
+  /** Keys of the Meta events seen for this message (see messageEventKey). */
+  eventKeys: Set<string>;
 }
 
 export function toLifecycleRow(r: Row): LifecycleRow {
@@ -39,11 +41,16 @@ export function toLifecycleRow(r: Row): LifecycleRow {
         : null,
       pricing: (r.pricing_category as string | null) ?? null,
     },
+    eventKeys: new Set(
+      String(r.event_keys ?? "")
+        .split(" ")
+        .filter(Boolean),
+    ),
   };
 }
 
 /** The evidence and derived columns of a message, in UPDATE_COLUMNS order. */
-export function lifecycleValues(send: SendFacts, evidence: Evidence, now: Date) {
+export function lifecycleValues(send: SendFacts, evidence: Evidence, eventKeys: ReadonlySet<string>, now: Date) {
   const l = deriveLifecycle(send, evidence);
   return [
     evidence.sentAt,
@@ -54,6 +61,7 @@ export function lifecycleValues(send: SendFacts, evidence: Evidence, now: Date) 
     evidence.failure?.code ?? null,
     evidence.failure?.title ?? null,
     evidence.pricing,
+    [...eventKeys].join(" "),
     l.state,
     l.stages.outbound,
     l.stages.sent,
@@ -73,6 +81,7 @@ export const UPDATE_COLUMNS = [
   "meta_error_code",
   "meta_error_title",
   "pricing_category",
+  "event_keys",
   "state",
   "outbound_stage",
   "sent_stage",
@@ -91,6 +100,7 @@ const PG_TYPES: Record<(typeof UPDATE_COLUMNS)[number], string> = {
   meta_error_code: "int",
   meta_error_title: "text",
   pricing_category: "text",
+  event_keys: "text",
   state: "text",
   outbound_stage: "text",
   sent_stage: "text",
@@ -104,6 +114,7 @@ export interface LifecycleUpdate {
   id: number;
   send: SendFacts;
   evidence: Evidence;
+  eventKeys: ReadonlySet<string>;
 }
 
 /** Writes evidence and derived state for many messages: set-based on PostgreSQL, row by row on SQLite. */
@@ -115,13 +126,13 @@ export function* writeLifecycles(
   if (updates.length === 0) return;
   if (dialect === "sqlite") {
     const sql = `UPDATE messages SET ${UPDATE_COLUMNS.map((c) => `${c} = ?`).join(", ")} WHERE id = ?`;
-    for (const u of updates) yield* run(sql, [...lifecycleValues(u.send, u.evidence, now), u.id]);
+    for (const u of updates) yield* run(sql, [...lifecycleValues(u.send, u.evidence, u.eventKeys, now), u.id]);
     return;
   }
   for (const part of chunks(updates, 5000)) {
     const columns: unknown[][] = UPDATE_COLUMNS.map(() => []);
     for (const u of part) {
-      lifecycleValues(u.send, u.evidence, now).forEach((v, i) => {
+      lifecycleValues(u.send, u.evidence, u.eventKeys, now).forEach((v, i) => {
         columns[i]?.push(v);
       });
     }

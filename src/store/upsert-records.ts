@@ -11,7 +11,7 @@ import {
 } from "../domain/lifecycle.ts";
 import { detectOutboundError } from "../domain/send-checks.ts";
 import type { RecordError, SendRecord } from "../domain/send-record.ts";
-import type { EventOutcome } from "../domain/webhook-events.ts";
+import { type EventOutcome, statusKey } from "../domain/webhook-events.ts";
 import { type EventLogRow, type EventSource, insertEvents } from "./event-log.ts";
 import { LIFECYCLE_COLUMNS, lifecycleValues, toLifecycleRow, UPDATE_COLUMNS } from "./message-lifecycle.ts";
 import { all, asDate, asNumber, chunks, type Dialect, placeholders, run, type SqlOp, valuesList, type Work } from "./sql.ts";
@@ -93,7 +93,10 @@ const UPSERT_SET = MESSAGE_COLUMNS.filter((c) => c !== "tenant_id" && c !== "pla
 interface LoggedEvent {
   id: number;
   wamid: string;
-  event: MetaEvent;
+  /** The key the message row keeps for it (see messageEventKey). */
+  key: string;
+  /** Null for events outside the lifecycle (e.g. `played`): kept only to spot their re-sends. */
+  event: MetaEvent | null;
   outcome: EventOutcome;
 }
 
@@ -101,33 +104,34 @@ function toLoggedEvent(r: Record<string, unknown>): LoggedEvent | null {
   const at = asDate(r.occurred_at);
   if (!at) return null;
   const base = { id: Number(r.id), wamid: String(r.wamid), outcome: r.outcome as EventOutcome };
-  if (r.kind === "reply") return { ...base, event: { kind: "reply", at } };
-  const status = r.status as string;
+  if (r.kind === "reply") return { ...base, key: String(r.dedupe_key), event: { kind: "reply", at } };
+  const status = String(r.status);
+  const errorCode = asNumber(r.error_code);
+  const key = statusKey(status, at, errorCode);
   if (status === "failed") {
     return {
       ...base,
-      event: {
-        kind: "status",
-        status,
-        at,
-        errorCode: asNumber(r.error_code),
-        errorTitle: (r.error_title as string | null) ?? null,
-      },
+      key,
+      event: { kind: "status", status, at, errorCode, errorTitle: (r.error_title as string | null) ?? null },
     };
   }
   if (status === "sent" || status === "delivered" || status === "read") {
-    return { ...base, event: { kind: "status", status, at, pricingCategory: (r.pricing_category as string | null) ?? null } };
+    return {
+      ...base,
+      key,
+      event: { kind: "status", status, at, pricingCategory: (r.pricing_category as string | null) ?? null },
+    };
   }
-  return null;
+  return { ...base, key, event: null };
 }
 
-/** Lifecycle events in the log for these wamids: applied ones, and those still waiting or late. */
+/** Events in the log about these wamids that count: applied, waiting, late, and ignored ones (for their keys). */
 function* loggedEvents(wamids: readonly string[]): Generator<SqlOp, Map<string, LoggedEvent[]>, unknown> {
   const byWamid = new Map<string, LoggedEvent[]>();
   for (const part of chunks([...new Set(wamids)], 500)) {
     const rows = yield* all(
-      `SELECT id, wamid, kind, status, occurred_at, error_code, error_title, pricing_category, outcome FROM event_log
-       WHERE wamid IN (${placeholders(part.length)}) AND kind IN ('status', 'reply') AND outcome IN ('applied', 'waiting', 'late')`,
+      `SELECT id, wamid, kind, status, occurred_at, error_code, error_title, pricing_category, outcome, dedupe_key FROM event_log
+       WHERE wamid IN (${placeholders(part.length)}) AND kind IN ('status', 'reply') AND outcome IN ('applied', 'waiting', 'late', 'ignored')`,
       part,
     );
     for (const r of rows) {
@@ -269,7 +273,10 @@ export function upsertSendRecords(
       const outboundError = r.outboundError ?? (wamid ? null : detectOutboundError(r));
       const send: SendFacts = { queuedAt: r.queuedAt, outboundAt: r.outboundAt, outboundError, wamid };
       let evidence: Evidence = NO_EVIDENCE;
+      const eventKeys = new Set<string>();
       for (const e of wamid ? (logged.get(wamid) ?? []) : []) {
+        eventKeys.add(e.key);
+        if (e.event === null) continue;
         const late = isLate(e.event, send, options.windowDays);
         if (!late) evidence = joinEvidence(evidence, evidenceOfEvent(e.event));
         const outcome: EventOutcome = late ? "late" : "applied";
@@ -292,7 +299,7 @@ export function upsertSendRecords(
         r.queuedAt,
         r.outboundAt,
         outboundError,
-        ...lifecycleValues(send, evidence, options.now),
+        ...lifecycleValues(send, evidence, eventKeys, options.now),
       ]);
     }
     for (const part of chunks(rows, 100)) {
@@ -309,6 +316,7 @@ export function upsertSendRecords(
     const fateOf = (item: RecordItem): number =>
       item.record && item.errors.length === 0 ? (latest.get(item.record.id)?.index ?? item.index) : item.index;
     yield* insertEvents(
+      dialect,
       items.map((item): EventLogRow => {
         const fate = fateOf(item);
         const applied = accepted.has(fate);

@@ -89,6 +89,7 @@ CREATE TABLE "messages" (
     "meta_error_title" TEXT,
     "replied_at" TIMESTAMP(3),
     "pricing_category" TEXT,
+    "event_keys" TEXT NOT NULL DEFAULT '',
     "state" TEXT NOT NULL,
     "outbound_stage" TEXT NOT NULL,
     "sent_stage" TEXT NOT NULL,
@@ -174,9 +175,6 @@ CREATE UNIQUE INDEX "messages_tenant_id_platform_id_key" ON "messages"("tenant_i
 
 -- CreateIndex
 CREATE INDEX "event_log_wamid_idx" ON "event_log"("wamid");
-
--- CreateIndex
-CREATE INDEX "event_log_dedupe_key_idx" ON "event_log"("dedupe_key");
 
 -- CreateIndex
 CREATE INDEX "event_log_body_id_idx" ON "event_log"("body_id");
