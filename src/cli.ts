@@ -22,7 +22,10 @@ function config() {
 
 async function withStore<T>(fn: (store: Awaited<ReturnType<typeof openStore>>) => Promise<T>): Promise<T> {
   const c = config();
-  const store = await openStore(c.databaseUrl, { log: createLogger({ level: "warn", destination: process.stderr }) });
+  const store = await openStore(c.databaseUrl, {
+    log: createLogger({ level: "warn", destination: process.stderr }),
+    busyTimeoutMs: c.databaseBusyTimeoutMs,
+  });
   try {
     return await fn(store);
   } finally {

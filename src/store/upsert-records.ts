@@ -209,7 +209,7 @@ export function upsertSendRecords(
       500,
     )) {
       const rows = yield* all(
-        `SELECT ${LIFECYCLE_COLUMNS} FROM messages WHERE tenant_id = ? AND platform_id IN (${placeholders(part.length)})${dialect === "postgresql" ? " FOR UPDATE" : ""}`,
+        `SELECT ${LIFECYCLE_COLUMNS} FROM messages WHERE tenant_id = ? AND platform_id IN (${placeholders(part.length)})${dialect === "postgresql" ? " ORDER BY id FOR UPDATE" : ""}`,
         [tenantId, ...part],
       );
       for (const r of rows) existing.set(String(r.platform_id), toLifecycleRow(r));

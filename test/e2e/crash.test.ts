@@ -99,3 +99,35 @@ describe.each(DATABASES)("crash safety on $kind", ({ fresh }) => {
     }
   });
 });
+
+describe("graceful stop", () => {
+  it("SIGTERM lets requests in flight finish, stores what it answered, and exits 0", async () => {
+    const { freshSqlite } = await import("../support/databases.ts");
+    const db = freshSqlite();
+    try {
+      const server = await startServerProcess({
+        DATABASE_URL: db.url,
+        WHATSAPP_APP_SECRET: APP_SECRET,
+        WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN,
+      });
+      const inFlight = Array.from({ length: 20 }, (_, n) => bodyFor(n)).map((b) =>
+        postWebhook(server.url, b.raw).then((r) => ({ r, b })),
+      );
+      await new Promise((r) => setTimeout(r, 5));
+      server.child.kill("SIGTERM");
+      const settled = await Promise.allSettled(inFlight);
+      expect(await server.exited).toBe(0);
+      expect(server.output()).toContain("hsm-report stopped");
+      const answered = settled.flatMap((s) => (s.status === "fulfilled" && s.value.r.status === 200 ? s.value.b.events : []));
+      const store = await openStore(db.url);
+      try {
+        const keys = new Set((await store.prisma.eventLog.findMany({ select: { dedupeKey: true } })).map((e) => e.dedupeKey));
+        expect(answered.filter((e) => !keys.has(dedupeKey(e)))).toEqual([]);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await db.drop();
+    }
+  });
+});

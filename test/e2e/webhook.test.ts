@@ -297,6 +297,14 @@ describe.each(DATABASES)("Meta webhooks end to end on $kind", ({ fresh }) => {
     expect(after.events).toBe(before.events + 3);
   });
 
+  it("a body over Meta's 3 MB ceiling gets 413 and is not stored", async () => {
+    const before = await counts();
+    const huge = JSON.stringify({ object: "whatsapp_business_account", entry: [], padding: "x".repeat(3 * 1024 * 1024) });
+    const res = await postWebhook(app.url, huge);
+    expect([res.status, res.body?.error]).toEqual([413, "webhook_too_large"]);
+    expect(await counts()).toEqual(before);
+  });
+
   it("a real Meta sample (the failed 131049 fixture) is accepted and its failure applied", async () => {
     const fixture = readFileSync(new URL("../fixtures/meta/status-failed-131049.json", import.meta.url), "utf8");
     const wamid = "wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI0QUQ2MjA4NEYyRkExNjMyREUA";
