@@ -25,6 +25,28 @@ export interface EventLogRow {
   appliedAt: Date | null;
 }
 
+/** A log row from the fields that matter for it; the rest are empty. */
+export function eventRow(
+  fields: Partial<EventLogRow> & Pick<EventLogRow, "receivedAt" | "source" | "kind" | "outcome">,
+): EventLogRow {
+  return {
+    bodyId: null,
+    tenantId: null,
+    wamid: null,
+    platformId: null,
+    dedupeKey: null,
+    status: null,
+    occurredAt: null,
+    errorCode: null,
+    errorTitle: null,
+    pricingCategory: null,
+    payload: null,
+    reason: null,
+    appliedAt: null,
+    ...fields,
+  };
+}
+
 const COLUMNS =
   "received_at, source, kind, body_id, tenant_id, wamid, platform_id, dedupe_key, status, occurred_at, " +
   "error_code, error_title, pricing_category, payload, outcome, reason, applied_at";
@@ -158,25 +180,7 @@ export function recordRejectedBody(
   return function* (dialect) {
     const [bodyId] = yield* insertRawBodies(dialect, [{ receivedAt, raw }]);
     yield* insertEvents(dialect, [
-      {
-        receivedAt,
-        source: "webhook",
-        kind: "other",
-        bodyId: bodyId ?? null,
-        tenantId: null,
-        wamid: null,
-        platformId: null,
-        dedupeKey: null,
-        status: null,
-        occurredAt: null,
-        errorCode: null,
-        errorTitle: null,
-        pricingCategory: null,
-        payload: null,
-        outcome: "rejected",
-        reason,
-        appliedAt: null,
-      },
+      eventRow({ receivedAt, source: "webhook", kind: "other", bodyId: bodyId ?? null, outcome: "rejected", reason }),
     ]);
   };
 }

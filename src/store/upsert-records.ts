@@ -12,7 +12,7 @@ import {
 import { detectOutboundError } from "../domain/send-checks.ts";
 import type { RecordError, SendRecord } from "../domain/send-record.ts";
 import { type EventOutcome, statusKey } from "../domain/webhook-events.ts";
-import { type EventLogRow, type EventSource, insertEvents } from "./event-log.ts";
+import { type EventSource, eventRow, insertEvents } from "./event-log.ts";
 import { LIFECYCLE_COLUMNS, lifecycleValues, toLifecycleRow, UPDATE_COLUMNS } from "./message-lifecycle.ts";
 import { all, asDate, asNumber, chunks, type Dialect, placeholders, run, type SqlOp, valuesList, type Work } from "./sql.ts";
 
@@ -317,28 +317,21 @@ export function upsertSendRecords(
       item.record && item.errors.length === 0 ? (latest.get(item.record.id)?.index ?? item.index) : item.index;
     yield* insertEvents(
       dialect,
-      items.map((item): EventLogRow => {
+      items.map((item) => {
         const fate = fateOf(item);
         const applied = accepted.has(fate);
-        return {
+        return eventRow({
           receivedAt: options.now,
           source: options.source,
           kind: "send_record",
-          bodyId: null,
           tenantId,
           wamid: item.record?.waMessageId ?? null,
           platformId: item.record?.id ?? item.platformId,
-          dedupeKey: null,
-          status: null,
-          occurredAt: null,
-          errorCode: null,
-          errorTitle: null,
-          pricingCategory: null,
           payload: item.raw,
           outcome: applied ? "applied" : "rejected",
           reason: applied ? null : (rejected.get(fate) ?? null),
           appliedAt: applied ? options.now : null,
-        };
+        });
       }),
     );
     const refused = items.filter((item) => !accepted.has(fateOf(item))).length;

@@ -5,20 +5,11 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore } from "../../src/store/open-store.ts";
 import { DATABASES, freshSqlite, type TestDatabase } from "../support/databases.ts";
+import { sendRecord } from "../support/records.ts";
 import { runCli } from "../support/server-process.ts";
 
 const line = (r: Record<string, unknown>) => JSON.stringify(r);
-const rec = (id: string, extra: Record<string, unknown> = {}) => ({
-  id,
-  campaign: "Campaña chattigo",
-  channel: "106540352242922",
-  agent: "Diana Huapaya",
-  hsm: { id: "1795801177", name: "chattigo_bienvenida" },
-  destination: "51977452931",
-  body: "Te damos la bienvenida",
-  queuedAt: "2026-10-01T09:00:00-05:00",
-  ...extra,
-});
+const rec = (id: string, extra: Record<string, unknown> = {}) => sendRecord(id, { body: "Te damos la bienvenida", ...extra });
 
 describe("help", () => {
   it("every command explains itself with --help", () => {

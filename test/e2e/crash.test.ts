@@ -8,6 +8,7 @@ import { openStore } from "../../src/store/open-store.ts";
 import { createTenant } from "../../src/store/tenants.ts";
 import { DATABASES, type TestDatabase } from "../support/databases.ts";
 import { APP_SECRET, postWebhook, statusEvent, VERIFY_TOKEN } from "../support/meta.ts";
+import { sendRecord } from "../support/records.ts";
 import { type ServerProcess, startServerProcess } from "../support/server-process.ts";
 
 const MESSAGES = 300;
@@ -34,18 +35,10 @@ describe.each(DATABASES)("crash safety on $kind", ({ fresh }) => {
     const store = await openStore(db.url);
     const { apiKey } = await createTenant(store, { slug: "acme", name: "Acme", timeZone: "America/Lima", locale: "es" });
     await store.close();
-    const records = Array.from({ length: MESSAGES }, (_, m) => ({
-      id: `k${m}`,
-      waMessageId: `wamid.K${m}`,
-      campaign: "C",
-      channel: "106540352242922",
-      agent: "A",
-      hsm: { id: "1", name: "t" },
-      destination: "51977452931",
-      body: "hola",
-      queuedAt: "2026-10-01T13:59:00Z",
-      outboundAt: "2026-10-01T14:00:00Z",
-    }));
+    const records = Array.from({ length: MESSAGES }, (_, m) =>
+      sendRecord(`k${m}`, { waMessageId: `wamid.K${m}`, queuedAt: "2026-10-01T13:59:00Z", outboundAt: "2026-10-01T14:00:00Z" }),
+    );
+
     const res = await fetch(`${server.url}/api/v1/messages`, {
       method: "POST",
       headers: { authorization: `Bearer ${apiKey}` },

@@ -10,19 +10,13 @@ import { createTenant } from "../../src/store/tenants.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
 import { freshSqlite, POSTGRES_URL } from "../support/databases.ts";
 import { postWebhook, statusEvent } from "../support/meta.ts";
+import { sendRecord } from "../support/records.ts";
 
-const RECORD = {
-  id: "d1",
+const RECORD = sendRecord("d1", {
   waMessageId: "wamid.D1",
-  campaign: "C",
-  channel: "106540352242922",
-  agent: "A",
-  hsm: { id: "1", name: "t" },
-  destination: "51977452931",
-  body: "hola",
   queuedAt: "2026-10-01T14:00:00Z",
   outboundAt: "2026-10-01T14:00:05Z",
-};
+});
 const BODY = metaWebhookBody([statusEvent("wamid.D1", "delivered", "2026-10-01T14:01:00Z")]);
 
 async function seed(app: TestApp) {

@@ -3,18 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTenant } from "../../src/store/tenants.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
 import { DATABASES, type TestDatabase } from "../support/databases.ts";
+import { sendRecord } from "../support/records.ts";
 
-const rec = (id: string, extra: Record<string, unknown> = {}) => ({
-  id,
-  campaign: "Campaña chattigo",
-  channel: "106540352242922",
-  agent: "Diana Huapaya",
-  hsm: { id: "1795801177", name: "chattigo_bienvenida" },
-  destination: "51977452931",
-  body: "Te damos la bienvenida",
-  queuedAt: "2026-10-01T09:00:00-05:00",
-  ...extra,
-});
+const rec = sendRecord;
 
 describe.each(DATABASES)("send records API on $kind", ({ fresh }) => {
   let db: TestDatabase;

@@ -8,23 +8,12 @@ import { createTenant } from "../../src/store/tenants.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
 import { DATABASES, type TestDatabase } from "../support/databases.ts";
 import { postWebhook, replyEvent, statusEvent, VERIFY_TOKEN } from "../support/meta.ts";
+import { sendRecord } from "../support/records.ts";
 
 const Q = "2026-10-01T14:00:00.000Z"; // 09:00 in Lima
 const LEFT = "2026-10-01T14:00:05.000Z";
 
-function record(id: string, extra: Record<string, unknown> = {}) {
-  return {
-    id,
-    campaign: "Campaña chattigo",
-    channel: "106540352242922",
-    agent: "Diana Huapaya",
-    hsm: { id: "1795801177", name: "chattigo_bienvenida" },
-    destination: "51977452931",
-    body: "Te damos la bienvenida a la demo multicanal de chattigo 🙌",
-    queuedAt: Q,
-    ...extra,
-  };
-}
+const record = (id: string, extra: Record<string, unknown> = {}) => sendRecord(id, { queuedAt: Q, ...extra });
 
 const left = (n: number) => ({ waMessageId: `wamid.M${n}`, outboundAt: LEFT });
 
