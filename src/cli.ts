@@ -1,5 +1,6 @@
 // The `hsm-report` command.
 import { Command, InvalidArgumentError, Option } from "commander";
+import { generateCommand } from "./cli/generate-command.ts";
 import { progressLine } from "./cli/progress.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { runDemo } from "./demo/run-demo.ts";
@@ -157,6 +158,8 @@ export function buildProgram(): Command {
         if (result.rejected > 0) process.exitCode = 1;
       });
     });
+
+  program.addCommand(generateCommand({ config, withStore, fail: (message) => new CliError(message), out }));
 
   program
     .command("demo")

@@ -24,6 +24,13 @@ const schema = z.object({
   INGEST_BATCH_MAX_EVENTS: positiveInt.default(2000),
   INGEST_BATCH_MAX_WAIT_MS: z.coerce.number().int().min(0).default(10),
   DATABASE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).default(5000),
+  DATA_START_DATE: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD")
+    .refine((v) => !Number.isNaN(Date.parse(v)), "must be a real calendar date")
+    .optional(),
+  REPORT_XLSX_SHEET_MAX_ROWS: z.coerce.number().int().min(2).max(1_048_576).default(1_048_576),
+  REPORT_XLSX_MAX_ROWS: positiveInt.default(1_800_000),
 });
 
 export interface Config {
@@ -37,6 +44,14 @@ export interface Config {
   /** SPEC rule 6: status events later than this after the message left are not applied. */
   statusWindowDays: number;
   ingest: { batchMaxEvents: number; batchMaxWaitMs: number };
+  reports: {
+    /** SPEC rule 8: reports cover nothing before this local date (YYYY-MM-DD). */
+    dataStartDate: string | null;
+    /** Rows per XLSX sheet, header included (Excel's limit). Lower only to test the split. */
+    sheetMaxRows: number;
+    /** Above this many rows a report is CSV only. */
+    xlsxMaxRows: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -72,6 +87,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {})
     whatsapp: { verifyToken: s.WHATSAPP_VERIFY_TOKEN ?? null, appSecret: s.WHATSAPP_APP_SECRET ?? null },
     statusWindowDays: s.STATUS_WINDOW_DAYS,
     ingest: { batchMaxEvents: s.INGEST_BATCH_MAX_EVENTS, batchMaxWaitMs: s.INGEST_BATCH_MAX_WAIT_MS },
+    reports: {
+      dataStartDate: s.DATA_START_DATE ?? null,
+      sheetMaxRows: s.REPORT_XLSX_SHEET_MAX_ROWS,
+      xlsxMaxRows: s.REPORT_XLSX_MAX_ROWS,
+    },
   };
 }
 

@@ -5,8 +5,9 @@
 // is commutative, associative and idempotent: any order, any duplicates, give the same evidence,
 // and the same row.
 
-import { type MetaFailure, metaFailureComment } from "./meta-errors.ts";
-import { type OutboundErrorCode, outboundErrorComment } from "./outbound-errors.ts";
+import { commentFor } from "./labels.ts";
+import type { MetaFailure } from "./meta-errors.ts";
+import type { OutboundErrorCode } from "./outbound-errors.ts";
 
 export const STAGES = ["outbound", "sent", "delivered", "read"] as const;
 export type Stage = (typeof STAGES)[number];
@@ -14,6 +15,10 @@ export type StageValue = "pending" | "success" | "failed" | "na";
 
 export const STATES = ["queued", "outbound", "sent", "delivered", "read", "outbound_failed", "meta_failed"] as const;
 export type MessageState = (typeof STATES)[number];
+
+export function isMessageState(value: string): value is MessageState {
+  return (STATES as readonly string[]).includes(value);
+}
 
 /** What our own platform knows of the message (its send record). */
 export interface SendFacts {
@@ -151,14 +156,6 @@ const SUCCESS_STATE: Record<number, MessageState> = {
   4: "read",
 };
 
-const PROGRESS_COMMENT: Record<string, string> = {
-  queued: "El mensaje será enviado pronto.",
-  outbound: "Enviamos el mensaje. A la espera de confirmación por parte de Meta.",
-  sent: "Mensaje enviado a su destino. A la espera de confirmación de entrega.",
-  delivered: "Mensaje entregado. A la espera de confirmación de lectura.",
-  read: "Mensaje leído.",
-};
-
 function stagesFor(lastSuccess: number, failedAt: number | null): Record<Stage, StageValue> {
   const value = (index: number): StageValue => {
     if (index <= lastSuccess) return "success";
@@ -180,18 +177,18 @@ export function deriveLifecycle(send: SendFacts, evidence: Evidence): Lifecycle 
     return {
       state: "meta_failed",
       stages: stagesFor(lastSuccess, failedAt),
-      comment: metaFailureComment(evidence.failure),
+      comment: commentFor("es", "meta_failed", null, evidence.failure.code, evidence.failure.title),
     };
   }
   if (send.outboundError && lastSuccess === 0) {
     return {
       state: "outbound_failed",
       stages: stagesFor(0, STAGE_INDEX.outbound),
-      comment: outboundErrorComment(send.outboundError),
+      comment: commentFor("es", "outbound_failed", send.outboundError, null, null),
     };
   }
   const state = SUCCESS_STATE[lastSuccess] as MessageState;
-  return { state, stages: stagesFor(lastSuccess, null), comment: PROGRESS_COMMENT[state] as string };
+  return { state, stages: stagesFor(lastSuccess, null), comment: commentFor("es", state, null, null, null) };
 }
 
 /** The whole rule set in one call: a message's row from its send facts and any set of events. */

@@ -33,9 +33,3 @@ export function metaErrorTitle(code: number | null, sentTitle: string | null): s
   if (sentTitle?.trim()) return sentTitle.trim();
   return code === null ? null : (META_ERROR_TITLES[code] ?? null);
 }
-
-export function metaFailureComment(failure: Pick<MetaFailure, "code" | "title">): string {
-  const title = metaErrorTitle(failure.code, failure.title);
-  if (failure.code === null) return title ?? "Meta no informó la causa del fallo.";
-  return title ? `${failure.code} - ${title}` : String(failure.code);
-}

@@ -15,15 +15,19 @@ function statusJson(e: Extract<WebhookEvent, { kind: "status" }>, recipient: str
       : {}),
     ...(e.status === "failed"
       ? {
-          errors: [
-            {
-              code: e.errorCode,
-              title: e.errorTitle,
-              message: e.errorTitle,
-              error_data: { details: e.errorTitle },
-              href: "/documentation/business-messaging/whatsapp/support/error-codes",
-            },
-          ],
+          // A failure Meta gave no cause for carries no errors[] at all.
+          errors:
+            e.errorCode === null && e.errorTitle === null
+              ? undefined
+              : [
+                  {
+                    ...(e.errorCode === null ? {} : { code: e.errorCode }),
+                    title: e.errorTitle,
+                    message: e.errorTitle,
+                    error_data: { details: e.errorTitle },
+                    href: "/documentation/business-messaging/whatsapp/support/error-codes",
+                  },
+                ],
         }
       : {}),
   };

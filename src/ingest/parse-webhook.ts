@@ -3,17 +3,19 @@
 import { z } from "zod";
 import type { WebhookEvent } from "../domain/webhook-events.ts";
 
+/** Meta sends codes as numbers; some relays send digit strings, or null when there is none. */
+const errorCode = z
+  .union([z.number().int(), z.string().regex(/^\d+$/).transform(Number), z.null()])
+  .optional()
+  .transform((v) => v ?? undefined);
+
 const unixSeconds = z.union([z.string().regex(/^\d{1,12}$/, "must be Unix seconds"), z.number().int().nonnegative()]);
 
 const status = z.looseObject({
   id: z.string().min(1),
   status: z.string().min(1),
   timestamp: unixSeconds,
-  errors: z
-    .array(
-      z.looseObject({ code: z.coerce.number().int().optional(), title: z.string().optional(), message: z.string().optional() }),
-    )
-    .optional(),
+  errors: z.array(z.looseObject({ code: errorCode, title: z.string().nullish(), message: z.string().nullish() })).optional(),
   pricing: z.looseObject({ category: z.string().optional() }).optional(),
 });
 
@@ -28,7 +30,7 @@ const messagesValue = z.looseObject({
   metadata: z.looseObject({ phone_number_id: z.string().optional() }).optional(),
   statuses: z.array(status).optional(),
   messages: z.array(inbound).optional(),
-  errors: z.array(z.looseObject({ code: z.coerce.number().optional(), title: z.string().optional() })).optional(),
+  errors: z.array(z.looseObject({ code: errorCode, title: z.string().nullish() })).optional(),
 });
 
 const body = z.looseObject({

@@ -1,0 +1,207 @@
+// What the report engine reads: the names a tenant's filters can use, aggregates for the summary,
+// and the message rows, streamed in bounded memory (raw SQL: Prisma's query API pages too slowly
+// for a million rows, NOTES.md).
+import Cursor from "pg-cursor";
+import type { Store } from "./open-store.ts";
+import { numberPlaceholders, type PgRunner } from "./pg-runner.ts";
+import { all, placeholders, type Row, type SqlValue } from "./sql.ts";
+import { type SqliteRunner, sqliteDate } from "./sqlite-runner.ts";
+
+export interface Dimensions {
+  campaigns: { id: number; name: string }[];
+  channels: { id: number; phoneNumberId: string; displayNumber: string | null; name: string }[];
+  agents: { id: number; name: string }[];
+  templates: { id: number; hsmId: string; name: string }[];
+}
+
+export async function loadDimensions(store: Store, tenantId: number): Promise<Dimensions> {
+  const [campaigns, channels, agents, templates] = await Promise.all([
+    store.prisma.campaign.findMany({ where: { tenantId }, select: { id: true, name: true }, orderBy: { name: "asc" } }),
+    store.prisma.channel.findMany({
+      where: { tenantId },
+      select: { id: true, phoneNumberId: true, displayNumber: true, name: true },
+      orderBy: { name: "asc" },
+    }),
+    store.prisma.agent.findMany({ where: { tenantId }, select: { id: true, name: true }, orderBy: { name: "asc" } }),
+    store.prisma.template.findMany({
+      where: { tenantId },
+      select: { id: true, hsmId: true, name: true },
+      orderBy: { name: "asc" },
+    }),
+  ]);
+  return { campaigns, channels, agents, templates };
+}
+
+/** Which messages a report covers: one tenant, queued in [fromUtc, toUtc), optional id filters. */
+export interface MessageFilter {
+  tenantId: number;
+  fromUtc: Date;
+  toUtc: Date;
+  campaignIds: number[] | null;
+  channelIds: number[] | null;
+  agentIds: number[] | null;
+  templateIds: number[] | null;
+  states: string[] | null;
+}
+
+export function filterSql(f: MessageFilter): { where: string; params: SqlValue[] } {
+  const clauses = ["m.tenant_id = ?", "m.queued_at >= ?", "m.queued_at < ?"];
+  const params: SqlValue[] = [f.tenantId, f.fromUtc, f.toUtc];
+  const list = (column: string, values: readonly (number | string)[] | null) => {
+    if (!values) return;
+    clauses.push(values.length ? `${column} IN (${placeholders(values.length)})` : "1 = 0");
+    params.push(...values);
+  };
+  list("m.campaign_id", f.campaignIds);
+  list("m.channel_id", f.channelIds);
+  list("m.agent_id", f.agentIds);
+  list("m.template_id", f.templateIds);
+  list("m.state", f.states);
+  return { where: clauses.join(" AND "), params };
+}
+
+export interface SummaryGroupRow {
+  campaignId: number;
+  state: string;
+  sent: boolean;
+  delivered: boolean;
+  read: boolean;
+  replied: boolean;
+  invalidNumber: boolean;
+  count: number;
+}
+
+export async function summaryGroups(store: Store, f: MessageFilter): Promise<SummaryGroupRow[]> {
+  const { where, params } = filterSql(f);
+  const rows = await store.sql.read(function* () {
+    return yield* all(
+      `SELECT m.campaign_id AS campaign_id, m.state AS state,
+         CASE WHEN m.sent_stage = 'success' THEN 1 ELSE 0 END AS sent,
+         CASE WHEN m.delivered_stage = 'success' THEN 1 ELSE 0 END AS delivered,
+         CASE WHEN m.read_stage = 'success' THEN 1 ELSE 0 END AS rd,
+         CASE WHEN m.replied_at IS NOT NULL THEN 1 ELSE 0 END AS replied,
+         CASE WHEN m.state = 'outbound_failed' AND m.outbound_error = 'invalid_number' THEN 1 ELSE 0 END AS invalid,
+         COUNT(*) AS n
+       FROM messages m WHERE ${where}
+       GROUP BY 1, 2, 3, 4, 5, 6, 7`,
+      params,
+    );
+  });
+  return rows.map((r: Row) => ({
+    campaignId: Number(r.campaign_id),
+    state: String(r.state),
+    sent: Number(r.sent) === 1,
+    delivered: Number(r.delivered) === 1,
+    read: Number(r.rd) === 1,
+    replied: Number(r.replied) === 1,
+    invalidNumber: Number(r.invalid) === 1,
+    count: Number(r.n),
+  }));
+}
+
+export interface ErrorCountRow {
+  code: number | null;
+  title: string | null;
+  count: number;
+}
+
+export async function metaErrorCounts(store: Store, f: MessageFilter): Promise<ErrorCountRow[]> {
+  const { where, params } = filterSql(f);
+  const rows = await store.sql.read(function* () {
+    return yield* all(
+      `SELECT m.meta_error_code AS code, m.meta_error_title AS title, COUNT(*) AS n
+       FROM messages m WHERE ${where} AND m.state = 'meta_failed'
+       GROUP BY 1, 2`,
+      params,
+    );
+  });
+  return rows.map((r: Row) => ({
+    code: r.code === null ? null : Number(r.code),
+    title: (r.title as string | null) ?? null,
+    count: Number(r.n),
+  }));
+}
+
+/**
+ * One message row as the engine reads it, by position (arrays are much cheaper than objects over a
+ * million rows). Times are UTC milliseconds or null.
+ */
+export const RAW = {
+  agentId: 0,
+  campaignId: 1,
+  templateId: 2,
+  platformId: 3,
+  body: 4,
+  destination: 5,
+  state: 6,
+  outboundError: 7,
+  metaErrorCode: 8,
+  metaErrorTitle: 9,
+  outboundStage: 10,
+  sentStage: 11,
+  deliveredStage: 12,
+  readStage: 13,
+  outboundAt: 14,
+  sentAt: 15,
+  deliveredAt: 16,
+  readAt: 17,
+  repliedAt: 18,
+} as const;
+
+export type RawRow = unknown[];
+
+const DATE_COLUMNS = ["outbound_at", "sent_at", "delivered_at", "read_at", "replied_at"];
+
+function rowSql(dialect: "sqlite" | "postgresql", where: string): string {
+  const ms = (c: string) =>
+    dialect === "sqlite"
+      ? `CAST(round(unixepoch(m.${c}, 'subsec') * 1000) AS INTEGER)`
+      : `(extract(epoch from m.${c}) * 1000)::int8`;
+  return `SELECT m.agent_id, m.campaign_id, m.template_id, m.platform_id, m.body, m.destination, m.state,
+      m.outbound_error, m.meta_error_code, m.meta_error_title,
+      m.outbound_stage, m.sent_stage, m.delivered_stage, m.read_stage,
+      ${DATE_COLUMNS.map(ms).join(", ")}
+    FROM messages m WHERE ${where}
+    ORDER BY m.queued_at, m.id`;
+}
+
+/**
+ * The rows, in batches, oldest first. On SQLite a statement iterator on its own connection (it
+ * never holds more than one batch); on PostgreSQL a server-side cursor.
+ */
+export async function* messageRows(store: Store, f: MessageFilter, batchSize = 2000): AsyncGenerator<RawRow[]> {
+  const { where, params } = filterSql(f);
+  if (store.dialect === "sqlite") {
+    const db = (store.sql as SqliteRunner).db;
+    const stmt = db.prepare(rowSql("sqlite", where)).raw(true);
+    const bound = params.map((p) => (p instanceof Date ? sqliteDate(p) : p));
+    let batch: RawRow[] = [];
+    for (const row of stmt.iterate(...bound) as IterableIterator<RawRow>) {
+      batch.push(row);
+      if (batch.length >= batchSize) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length) yield batch;
+    return;
+  }
+  const pool = (store.sql as PgRunner).pool;
+  const client = await pool.connect();
+  try {
+    const text = numberPlaceholders(rowSql("postgresql", where));
+    const values = params.map((p) => (p instanceof Date ? p.toISOString() : p));
+    const cursor = client.query(new Cursor(text, values, { rowMode: "array" }));
+    try {
+      for (;;) {
+        const rows = (await cursor.read(batchSize)) as RawRow[];
+        if (rows.length === 0) break;
+        yield rows;
+      }
+    } finally {
+      await cursor.close();
+    }
+  } finally {
+    client.release();
+  }
+}

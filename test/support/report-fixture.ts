@@ -1,0 +1,129 @@
+// A tenant whose messages exercise every column of the report: all seven states, replies, Meta
+// failures with and without a cause, texts a spreadsheet would run as formulas, quotes, commas and
+// line breaks, accents and emoji, and messages either side of the range's local-day boundaries.
+// Loaded through the real ingest paths.
+import type { WebhookEvent } from "../../src/domain/webhook-events.ts";
+import { metaWebhookBody } from "../../src/ingest/meta-body.ts";
+import { parseWebhook } from "../../src/ingest/parse-webhook.ts";
+import { ingestSendRecords } from "../../src/ingest/send-records.ts";
+import { applyWebhookBodies } from "../../src/store/apply-webhook.ts";
+import type { Store } from "../../src/store/open-store.ts";
+import { createTenant } from "../../src/store/tenants.ts";
+import { replyEvent, statusEvent } from "./meta.ts";
+import { sendRecord } from "./records.ts";
+
+export const ZONE = "America/Santiago"; // UTC-3 in October 2026
+export const FROM = "2026-10-01";
+export const TO = "2026-10-10";
+
+const at = (iso: string, minutes: number) => new Date(Date.parse(iso) + minutes * 60_000).toISOString();
+
+interface Spec {
+  id: string;
+  queuedAt: string;
+  extra?: Record<string, unknown>;
+  events?: (wamid: string, left: string) => WebhookEvent[];
+}
+
+const left = (id: string) => `wamid.R${id}`;
+
+export const FIXTURE: Spec[] = [
+  { id: "before-range", queuedAt: "2026-10-01T02:59:59Z" }, // 30 Sep 23:59:59 in Santiago: outside
+  {
+    id: "first-second",
+    queuedAt: "2026-10-01T03:00:00Z", // 1 Oct 00:00:00 in Santiago: inside
+    extra: { body: 'Hola "Ana", tu pedido, listo' },
+    events: (w, t) => [
+      statusEvent(w, "sent", at(t, 1), { pricingCategory: "utility" }),
+      statusEvent(w, "delivered", at(t, 2)),
+      statusEvent(w, "read", at(t, 3)),
+    ],
+  },
+  {
+    id: "newline",
+    queuedAt: "2026-10-02T15:00:00Z",
+    extra: { body: "Línea 1\nLínea 2 🙌" },
+    events: (w, t) => [statusEvent(w, "sent", at(t, 1))],
+  },
+  {
+    id: "formula-eq",
+    queuedAt: "2026-10-02T15:01:00Z",
+    extra: { body: '=HYPERLINK("http://evil.example","clic")', agent: "=Agente" },
+  },
+  { id: "formula-plus", queuedAt: "2026-10-02T15:02:00Z", extra: { body: "+51 promo" } },
+  { id: "formula-minus", queuedAt: "2026-10-02T15:03:00Z", extra: { body: "-20 % descuento" } },
+  { id: "formula-at", queuedAt: "2026-10-02T15:04:00Z", extra: { body: "@SUM(1,2)" } },
+  { id: "formula-tab", queuedAt: "2026-10-02T15:05:00Z", extra: { body: "\tcon tab" } },
+  { id: "formula-cr", queuedAt: "2026-10-02T15:06:00Z", extra: { body: "\rcon retorno" } },
+  { id: "invalid-number", queuedAt: "2026-10-03T12:00:00Z", extra: { destination: "123" } },
+  {
+    id: "no-balance",
+    queuedAt: "2026-10-03T12:01:00Z",
+    extra: { outboundError: "insufficient_balance", outboundAt: "2026-10-03T12:01:30Z" },
+  },
+  {
+    id: "meta-failed",
+    queuedAt: "2026-10-04T12:00:00Z",
+    extra: { campaign: "Campaña Ñandú" },
+    events: (w, t) => [
+      statusEvent(w, "sent", at(t, 1)),
+      statusEvent(w, "failed", at(t, 5), { errorCode: 131026, errorTitle: "Message undeliverable" }),
+    ],
+  },
+  {
+    id: "meta-failed-no-cause",
+    queuedAt: "2026-10-04T12:01:00Z",
+    extra: { campaign: "Campaña Ñandú" },
+    events: (w, t) => [statusEvent(w, "failed", at(t, 1), { errorCode: null, errorTitle: null })],
+  },
+  { id: "queued", queuedAt: "2026-10-05T12:00:00Z", extra: { waMessageId: undefined, outboundAt: undefined } },
+  { id: "outbound", queuedAt: "2026-10-05T12:01:00Z" },
+  {
+    id: "delivered",
+    queuedAt: "2026-10-06T12:00:00Z",
+    extra: { agent: "Carlos Rojas", hsm: { id: "77", name: "recordatorio_pago" } },
+    events: (w, t) => [statusEvent(w, "sent", at(t, 1)), statusEvent(w, "delivered", at(t, 2))],
+  },
+  {
+    id: "replied",
+    queuedAt: "2026-10-07T12:00:00Z",
+    extra: { channel: "277321005464405" },
+    events: (w, t) => [statusEvent(w, "sent", at(t, 1)), replyEvent(w, `wamid.IN${w}`, at(t, 30), "button")],
+  },
+  { id: "last-second", queuedAt: "2026-10-11T02:59:59Z" }, // 10 Oct 23:59:59 in Santiago: inside
+  { id: "after-range", queuedAt: "2026-10-11T03:00:00Z" }, // 11 Oct 00:00 in Santiago: outside
+];
+
+/** Messages the range FROM..TO covers, in report order. */
+export const IN_RANGE = FIXTURE.filter((s) => s.id !== "before-range" && s.id !== "after-range").map((s) => s.id);
+
+export async function seedReportFixture(store: Store, slug = "acme"): Promise<number> {
+  const { tenant } = await createTenant(store, { slug, name: "Acme Chile", timeZone: ZONE, locale: "es" });
+  const records = FIXTURE.map((s) => {
+    const leftAt = at(s.queuedAt, 0.5);
+    const base: Record<string, unknown> = { waMessageId: left(s.id), outboundAt: leftAt, queuedAt: s.queuedAt };
+    const values = { ...base, ...(s.extra ?? {}) };
+    if (values.outboundError || values.destination === "123") {
+      delete values.waMessageId;
+    }
+    return sendRecord(s.id, values);
+  });
+  const now = new Date("2026-11-01T00:00:00Z");
+  const result = await ingestSendRecords(
+    store,
+    tenant.id,
+    records.map((value, index) => ({ value, index, raw: JSON.stringify(value) })),
+    { source: "api", windowDays: 30, now },
+  );
+  if (result.rejected) throw new Error(`fixture records rejected: ${JSON.stringify(result.errors)}`);
+  const events = FIXTURE.flatMap((s) => s.events?.(left(s.id), at(s.queuedAt, 0.5)) ?? []);
+  const raw = metaWebhookBody(events);
+  const parsed = parseWebhook(raw);
+  if (!parsed.ok) throw new Error(parsed.reason);
+  await store.sql.transaction(applyWebhookBodies([{ raw, receivedAt: now, events: parsed.events }], { windowDays: 30, now }));
+  await store.prisma.channel.updateMany({
+    where: { tenantId: tenant.id, phoneNumberId: "106540352242922" },
+    data: { name: "Ventas" },
+  });
+  return tenant.id;
+}

@@ -1,0 +1,22 @@
+// waitForXlsxDrain reaches into exceljs's private streams to get backpressure; if an exceljs upgrade
+// moves them, this fails instead of memory quietly growing to gigabytes on big reports.
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import ExcelJS from "exceljs";
+import { describe, expect, it } from "vitest";
+
+describe("exceljs internals the XLSX writer relies on", () => {
+  it("is the pinned version, with the sheet's pipe and its writable state where expected", async () => {
+    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
+    expect(pkg.dependencies.exceljs).toBe("4.4.0");
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: join(mkdtempSync(join(tmpdir(), "xl-")), "x.xlsx") });
+    const sheet = wb.addWorksheet("s");
+    sheet.addRow(["a"]).commit();
+    const pipe = (sheet as unknown as { _stream: { pipes: { _writableState: { needDrain: boolean } }[] } })._stream.pipes[0];
+    expect(typeof pipe?._writableState.needDrain).toBe("boolean");
+    expect(typeof (pipe as unknown as { once: unknown }).once).toBe("function");
+    sheet.commit();
+    await wb.commit();
+  });
+});
