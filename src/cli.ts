@@ -3,11 +3,9 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { generateCommand } from "./cli/generate-command.ts";
 import { progressLine } from "./cli/progress.ts";
 import { ConfigError, loadConfig } from "./config.ts";
-import { runDemo } from "./demo/run-demo.ts";
 import { isLocale, isValidSlug, isValidTimeZone, LOCALES } from "./domain/tenant.ts";
-import { formatOf, type ImportFormat, importFile } from "./ingest/import-file.ts";
+import type { ImportFormat } from "./ingest/import-file.ts";
 import { createLogger } from "./log.ts";
-import { startApp } from "./main.ts";
 import { isStoreUnavailable } from "./store/errors.ts";
 import { migrateDatabase, openStore } from "./store/open-store.ts";
 import { createTenant, findTenantBySlug, listTenants } from "./store/tenants.ts";
@@ -57,6 +55,7 @@ export function buildProgram(): Command {
     .action(async () => {
       const c = config();
       const log = createLogger({ level: c.logLevel });
+      const { startApp } = await import("./main.ts");
       const app = await startApp(c, { log });
       const stop = (signal: string) => {
         log.info({ signal }, "stopping");
@@ -129,6 +128,7 @@ export function buildProgram(): Command {
     .requiredOption("--tenant <slug>", "tenant the records belong to")
     .addOption(new Option("--format <format>", "file format, when the extension does not tell").choices(["ndjson", "csv"]))
     .action(async (file: string, opts: { tenant: string; format?: string }) => {
+      const { formatOf, importFile } = await import("./ingest/import-file.ts");
       let format: ImportFormat;
       try {
         format = formatOf(file, opts.format);
@@ -177,6 +177,7 @@ export function buildProgram(): Command {
     .action(async (opts: { messages: number }) => {
       const c = config();
       await withStore(async (store) => {
+        const { runDemo } = await import("./demo/run-demo.ts");
         const progress = progressLine("Demo data");
         const result = await runDemo(store, {
           messages: opts.messages,

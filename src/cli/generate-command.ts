@@ -5,7 +5,6 @@ import type { Config } from "../config.ts";
 import { isReportError } from "../domain/report-errors.ts";
 import type { ReportRequest } from "../domain/report-request.ts";
 import { LOCALES } from "../domain/tenant.ts";
-import { generateReport } from "../reports/engine.ts";
 import { summaryLines } from "../reports/summary-plain.ts";
 import type { Store } from "../store/open-store.ts";
 import { findTenantBySlug } from "../store/tenants.ts";
@@ -68,7 +67,10 @@ export function generateCommand(deps: {
         const output = resolve(flags.output ?? `hsm-report-${flags.tenant}-${flags.from}_${flags.to}.${flags.format}`);
         const progress = progressLine("Generating report");
         try {
-          const report = await generateReport(store, request, {
+          const { runReport } = await import("../reports/run-report.ts");
+          const report = await runReport(store, request, {
+            databaseUrl: config.databaseUrl,
+            busyTimeoutMs: config.databaseBusyTimeoutMs,
             outputPath: output,
             settings: config.reports,
             onProgress: (p) => progress.update(p.rows, p.total, "rows"),

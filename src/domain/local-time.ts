@@ -86,11 +86,35 @@ export function addDays(isoDate: string, days: number): string {
 }
 
 const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+const DAY_MS = 86_400_000;
+let timesOfDay: string[] | null = null;
+const dayPrefixes = new Map<number, string>();
+
+/** "HH:MM:SS" for each second of a day, built once: a report formats millions of these. */
+function timeOfDay(second: number): string {
+  if (!timesOfDay) {
+    timesOfDay = new Array(86_400);
+    for (let t = 0; t < 86_400; t++)
+      timesOfDay[t] = `${pad2(Math.floor(t / 3600))}:${pad2(Math.floor(t / 60) % 60)}:${pad2(t % 60)}`;
+  }
+  return timesOfDay[second] as string;
+}
+
+function dayPrefix(day: number): string {
+  let prefix = dayPrefixes.get(day);
+  if (prefix === undefined) {
+    prefix = `${new Date(day * DAY_MS).toISOString().slice(0, 10)} `;
+    if (dayPrefixes.size > 100_000) dayPrefixes.clear();
+    dayPrefixes.set(day, prefix);
+  }
+  return prefix;
+}
 
 /** "YYYY-MM-DD HH:MM:SS" in the zone: the CSV date format (sortable as text). */
 export function formatLocalDateTime(utcMs: number, zone: string): string {
-  const d = new Date(utcMs + zoneOffsetMs(utcMs, zone));
-  return `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())} ${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`;
+  const local = utcMs + zoneOffsetMs(utcMs, zone);
+  const day = Math.floor(local / DAY_MS);
+  return dayPrefix(day) + timeOfDay(Math.floor((local - day * DAY_MS) / 1000));
 }
 
 /** Excel's serial day number of the zone's wall-clock time (days since 1899-12-30). */

@@ -2,12 +2,12 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { Logger } from "../log.ts";
 import { silentLogger } from "../log.ts";
-import { type DatabaseTarget, parseDatabaseUrl } from "./database-url.ts";
+import { parseDatabaseUrl } from "./database-url.ts";
 import { PrismaClient as PgPrismaClient } from "./generated/postgresql/client.ts";
 import { PrismaClient } from "./generated/sqlite/client.ts";
 import { type MigrationResult, migratePostgres, migrateSqlite } from "./migrate.ts";
-import { createPgPool, PgRunner } from "./pg-runner.ts";
-import type { Dialect, SqlRunner } from "./sql.ts";
+import { openSqlRunner, type SqlStore } from "./open-sql.ts";
+import type { PgRunner } from "./pg-runner.ts";
 import { SqliteRunner } from "./sqlite-runner.ts";
 
 export type { PrismaClient };
@@ -20,11 +20,8 @@ export type { PrismaClient };
  * code in this process must not open multi-statement Prisma transactions ($transaction, nested
  * writes) that write while runner work is pending, or the two connections could wait on each other.
  */
-export interface Store {
-  readonly target: DatabaseTarget;
-  readonly dialect: Dialect;
+export interface Store extends SqlStore {
   readonly prisma: PrismaClient;
-  readonly sql: SqlRunner;
   close(): Promise<void>;
 }
 
@@ -60,7 +57,7 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   let store: Store;
   if (target.kind === "sqlite") {
-    const sql = new SqliteRunner(target.file, busyTimeoutMs);
+    const sql = openSqlRunner(target, busyTimeoutMs) as SqliteRunner;
     const prisma = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: `file:${target.file}`, timeout: busyTimeoutMs }) });
     store = {
       target,
@@ -73,8 +70,8 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
       },
     };
   } else {
-    const pool = createPgPool(target.connectionString, target.schema, { connectionTimeoutMs: Math.max(busyTimeoutMs, 1000) });
-    const sql = new PgRunner(pool);
+    const sql = openSqlRunner(target, busyTimeoutMs) as PgRunner;
+    const { pool } = sql;
     // One pool for both; the generated PostgreSQL client has the same models as the SQLite one
     // (test/unit/schemas.test.ts), so it is typed as that one.
     const prisma = new PgPrismaClient({

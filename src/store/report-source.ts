@@ -2,10 +2,12 @@
 // and the message rows, streamed in bounded memory (raw SQL: Prisma's query API pages too slowly
 // for a million rows, NOTES.md).
 import Cursor from "pg-cursor";
-import type { Store } from "./open-store.ts";
+import { isLocale } from "../domain/tenant.ts";
+import type { SqlStore } from "./open-sql.ts";
 import { numberPlaceholders, type PgRunner } from "./pg-runner.ts";
-import { all, placeholders, type Row, type SqlValue } from "./sql.ts";
+import { all, asDate, placeholders, type Row, type SqlValue } from "./sql.ts";
 import { type SqliteRunner, sqliteDate } from "./sqlite-runner.ts";
+import type { Tenant } from "./tenants.ts";
 
 export interface Dimensions {
   campaigns: { id: number; name: string }[];
@@ -14,22 +16,42 @@ export interface Dimensions {
   templates: { id: number; hsmId: string; name: string }[];
 }
 
-export async function loadDimensions(store: Store, tenantId: number): Promise<Dimensions> {
-  const [campaigns, channels, agents, templates] = await Promise.all([
-    store.prisma.campaign.findMany({ where: { tenantId }, select: { id: true, name: true }, orderBy: { name: "asc" } }),
-    store.prisma.channel.findMany({
-      where: { tenantId },
-      select: { id: true, phoneNumberId: true, displayNumber: true, name: true },
-      orderBy: { name: "asc" },
-    }),
-    store.prisma.agent.findMany({ where: { tenantId }, select: { id: true, name: true }, orderBy: { name: "asc" } }),
-    store.prisma.template.findMany({
-      where: { tenantId },
-      select: { id: true, hsmId: true, name: true },
-      orderBy: { name: "asc" },
-    }),
-  ]);
-  return { campaigns, channels, agents, templates };
+/** Raw SQL rather than Prisma here: report workers open the store only for this and the rows. */
+export async function loadDimensions(store: SqlStore, tenantId: number): Promise<Dimensions> {
+  return store.sql.read(function* () {
+    const campaigns = yield* all(`SELECT id, name FROM campaigns WHERE tenant_id = ? ORDER BY name`, [tenantId]);
+    const channels = yield* all(
+      `SELECT id, phone_number_id, display_number, name FROM channels WHERE tenant_id = ? ORDER BY name`,
+      [tenantId],
+    );
+    const agents = yield* all(`SELECT id, name FROM agents WHERE tenant_id = ? ORDER BY name`, [tenantId]);
+    const templates = yield* all(`SELECT id, hsm_id, name FROM templates WHERE tenant_id = ? ORDER BY name`, [tenantId]);
+    return {
+      campaigns: campaigns.map((r) => ({ id: Number(r.id), name: String(r.name) })),
+      channels: channels.map((r) => ({
+        id: Number(r.id),
+        phoneNumberId: String(r.phone_number_id),
+        displayNumber: (r.display_number as string | null) ?? null,
+        name: String(r.name),
+      })),
+      agents: agents.map((r) => ({ id: Number(r.id), name: String(r.name) })),
+      templates: templates.map((r) => ({ id: Number(r.id), hsmId: String(r.hsm_id), name: String(r.name) })),
+    };
+  });
+}
+
+export async function reportTenant(store: SqlStore, slug: string): Promise<Tenant | null> {
+  const [row] = await store.sql.read(function* () {
+    return yield* all(`SELECT id, slug, name, time_zone, locale FROM tenants WHERE slug = ?`, [slug]);
+  });
+  if (!row) return null;
+  return {
+    id: Number(row.id),
+    slug: String(row.slug),
+    name: String(row.name),
+    timeZone: String(row.time_zone),
+    locale: isLocale(row.locale) ? row.locale : "es",
+  };
 }
 
 /** Which messages a report covers: one tenant, queued in [fromUtc, toUtc), optional id filters. */
@@ -42,6 +64,16 @@ export interface MessageFilter {
   agentIds: number[] | null;
   templateIds: number[] | null;
   states: string[] | null;
+  /** Only rows after this one in report order (queued time, then id): a report split in parts. */
+  after?: RowKey | null;
+  /** Only rows up to and including this one in report order. */
+  through?: RowKey | null;
+}
+
+/** A row's place in report order. */
+export interface RowKey {
+  queuedAt: Date;
+  id: number;
 }
 
 export function filterSql(f: MessageFilter): { where: string; params: SqlValue[] } {
@@ -57,7 +89,37 @@ export function filterSql(f: MessageFilter): { where: string; params: SqlValue[]
   list("m.agent_id", f.agentIds);
   list("m.template_id", f.templateIds);
   list("m.state", f.states);
+  // Written as a range on queued_at plus a tie-break, so both databases seek the index to the
+  // part's first row instead of walking past the rows before it.
+  if (f.after) {
+    clauses.push("m.queued_at >= ? AND (m.queued_at > ? OR m.id > ?)");
+    params.push(f.after.queuedAt, f.after.queuedAt, f.after.id);
+  }
+  if (f.through) {
+    clauses.push("m.queued_at <= ? AND (m.queued_at < ? OR m.id <= ?)");
+    params.push(f.through.queuedAt, f.through.queuedAt, f.through.id);
+  }
   return { where: clauses.join(" AND "), params };
+}
+
+/** The key of the row at a position (from 0) in report order, to split a report into parts. */
+export async function rowKeyAt(store: SqlStore, f: MessageFilter, position: number): Promise<RowKey | null> {
+  const { where, params } = filterSql(f);
+  const [row] = await store.sql.read(function* () {
+    return yield* all(
+      `SELECT m.queued_at AS queued_at, m.id AS id FROM messages m WHERE ${where} ORDER BY m.queued_at, m.id LIMIT 1 OFFSET ?`,
+      [...params, position],
+    );
+  });
+  return row ? { queuedAt: asDate(row.queued_at) as Date, id: Number(row.id) } : null;
+}
+
+export async function countMessages(store: SqlStore, f: MessageFilter): Promise<number> {
+  const { where, params } = filterSql(f);
+  const [row] = await store.sql.read(function* () {
+    return yield* all<{ n: number }>(`SELECT COUNT(*) AS n FROM messages m WHERE ${where}`, params);
+  });
+  return Number(row?.n ?? 0);
 }
 
 export interface SummaryGroupRow {
@@ -71,7 +133,7 @@ export interface SummaryGroupRow {
   count: number;
 }
 
-export async function summaryGroups(store: Store, f: MessageFilter): Promise<SummaryGroupRow[]> {
+export async function summaryGroups(store: SqlStore, f: MessageFilter): Promise<SummaryGroupRow[]> {
   const { where, params } = filterSql(f);
   const rows = await store.sql.read(function* () {
     return yield* all(
@@ -105,7 +167,7 @@ export interface ErrorCountRow {
   count: number;
 }
 
-export async function metaErrorCounts(store: Store, f: MessageFilter): Promise<ErrorCountRow[]> {
+export async function metaErrorCounts(store: SqlStore, f: MessageFilter): Promise<ErrorCountRow[]> {
   const { where, params } = filterSql(f);
   const rows = await store.sql.read(function* () {
     return yield* all(
@@ -169,7 +231,7 @@ function rowSql(dialect: "sqlite" | "postgresql", where: string): string {
  * The rows, in batches, oldest first. On SQLite a statement iterator on its own connection (it
  * never holds more than one batch); on PostgreSQL a server-side cursor.
  */
-export async function* messageRows(store: Store, f: MessageFilter, batchSize = 2000): AsyncGenerator<RawRow[]> {
+export async function* messageRows(store: SqlStore, f: MessageFilter, batchSize = 2000): AsyncGenerator<RawRow[]> {
   const { where, params } = filterSql(f);
   if (store.dialect === "sqlite") {
     const db = (store.sql as SqliteRunner).db;

@@ -495,7 +495,7 @@ describe("PostgreSQL's COPY path", () => {
     const { planReport } = await import("../../src/reports/plan.ts");
     const { rowFormatter } = await import("../../src/reports/format-row.ts");
     const { messageRows } = await import("../../src/store/report-source.ts");
-    const { writeCsv } = await import("../../src/reports/csv-file.ts");
+    const { csvChunks, writeCsv } = await import("../../src/reports/csv-file.ts");
     const db = freshPostgres();
     const store = await openStore(db.url);
     try {
@@ -508,11 +508,9 @@ describe("PostgreSQL's COPY path", () => {
         });
         const plan = await planReport(store, request({ format: "csv", locale }), DEFAULT_REPORT_SETTINGS);
         const format = rowFormatter(plan, locale);
-        async function* rows() {
-          for await (const batch of messageRows(store, plan.filter)) yield batch.map(format);
-        }
         const byRow = join(dir, `rows-${locale}.csv`);
-        await writeCsv({ path: byRow, locale, zone: ZONE, rows: rows(), onRows: () => {}, isCancelled: () => false });
+        const chunks = csvChunks(messageRows(store, plan.filter), format, ZONE);
+        await writeCsv({ path: byRow, locale, header: true, chunks, onRows: () => {}, isCancelled: () => false });
         expect(readFileSync(copied.path, "utf8")).toBe(readFileSync(byRow, "utf8"));
       }
     } finally {

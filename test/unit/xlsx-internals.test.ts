@@ -20,3 +20,30 @@ describe("exceljs internals the XLSX writer relies on", () => {
     await wb.commit();
   });
 });
+
+describe("tab order", () => {
+  it("a sheet moved first after the others were written opens as the first tab", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "xl-"));
+    const file = join(dir, "order.xlsx");
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file });
+    const data = wb.addWorksheet("Mensajes");
+    data.addRow(["x"]).commit();
+    data.commit();
+    const summary = wb.addWorksheet("Resumen");
+    summary.addRow(["total", 1]).commit();
+    summary.commit();
+    const internal = wb as unknown as { _worksheets: unknown[] };
+    expect(internal._worksheets.filter(Boolean)).toHaveLength(2);
+    const reordered: unknown[] = [];
+    reordered[1] = summary;
+    reordered[2] = data;
+    internal._worksheets = reordered;
+    await wb.commit();
+    const read = new ExcelJS.Workbook();
+    await read.xlsx.readFile(file);
+    expect(read.worksheets.map((w) => [w.name, w.getCell("A1").value])).toEqual([
+      ["Resumen", "total"],
+      ["Mensajes", "x"],
+    ]);
+  });
+});
