@@ -47,6 +47,42 @@ export function zoneOffsetMs(utcMs: number, zone: string): number {
   return offset;
 }
 
+export interface OffsetSegment {
+  /** First instant (UTC ms) the offset applies from. */
+  from: number;
+  offset: number;
+}
+
+/**
+ * The zone's offsets over [start, end): one segment per offset change. Steps a week at a time and
+ * narrows each change down to the hour, so even a span of decades costs a few thousand lookups.
+ */
+export function offsetSegments(start: number, end: number, zone: string): OffsetSegment[] {
+  const hourFloor = (t: number) => Math.floor(t / HOUR_MS) * HOUR_MS;
+  const WEEK = 7 * 24 * HOUR_MS;
+  let from = hourFloor(start);
+  const segments: OffsetSegment[] = [{ from, offset: computeOffset(from, zone) }];
+  while (from < end) {
+    const next = Math.min(from + WEEK, hourFloor(end) + HOUR_MS);
+    const current = (segments.at(-1) as OffsetSegment).offset;
+    if (computeOffset(next, zone) === current) {
+      from = next;
+      continue;
+    }
+    // The offset changed within (from, next]: find the first hour with the new offset.
+    let lo = from;
+    let hi = next;
+    while (hi - lo > HOUR_MS) {
+      const mid = hourFloor(lo + (hi - lo) / 2);
+      if (computeOffset(mid, zone) === current) lo = mid;
+      else hi = mid;
+    }
+    segments.push({ from: hi, offset: computeOffset(hi, zone) });
+    from = hi;
+  }
+  return segments;
+}
+
 /**
  * The UTC instant of a local wall-clock time in a zone. A time that happens twice (clocks going
  * back) gives the first; a time skipped by clocks going forward gives the first instant after the gap.

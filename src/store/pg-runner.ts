@@ -40,7 +40,9 @@ export function createPgPool(
     max: options.max ?? 10,
     types,
     connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
-    ...(schema ? { options: `-c search_path="${schema.replace(/"/g, "")}"` } : {}),
+    // JIT compiling a report's long select list costs more than it saves (0.4 s of a 3 s COPY of a
+    // million rows); nothing else here runs long enough to gain from it.
+    options: [schema ? `-c search_path="${schema.replace(/"/g, "")}"` : "", "-c jit=off"].filter(Boolean).join(" "),
   });
 }
 

@@ -5,6 +5,7 @@
 import { to as copyTo } from "pg-copy-streams";
 import { commentFor, REPLIED_LABELS, STAGE_LABELS, STATE_LABELS } from "../domain/labels.ts";
 import { type MessageState, STATES, type Stage, type StageValue } from "../domain/lifecycle.ts";
+import { offsetSegments } from "../domain/local-time.ts";
 import { META_ERROR_TITLES } from "../domain/meta-errors.ts";
 import { OUTBOUND_ERROR_CODES, outboundErrorComment } from "../domain/outbound-errors.ts";
 import type { Locale } from "../domain/tenant.ts";
@@ -28,8 +29,10 @@ function inline(sql: string, params: readonly SqlValue[]): string {
   });
 }
 
+// ascii() of the first character is = + - @ tab or CR: integer tests, a fifth of the cost of
+// left(…) IN ('=', …) over a million rows and eight columns.
 const neutralize = (expr: string) =>
-  `(CASE WHEN left(${expr}, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') THEN '''' || ${expr} ELSE ${expr} END)`;
+  `(CASE WHEN ascii(${expr}) IN (61, 43, 45, 64, 9, 13) THEN '''' || ${expr} ELSE ${expr} END)`;
 
 function caseOf(expr: string, map: Record<string, string>, otherwise = "NULL"): string {
   return `(CASE ${expr} ${Object.entries(map)
@@ -56,11 +59,36 @@ function commentSql(locale: Locale): string {
     END, '')`;
 }
 
+const DAY_MS = 86_400_000;
+const pgTimestamp = (ms: number) => `${literal(new Date(ms).toISOString())}::timestamp`;
+
+/**
+ * A stored UTC timestamp as "YYYY-MM-DD HH:MM:SS" of the zone's wall clock. PostgreSQL's AT TIME
+ * ZONE looks the zone up row by row (a fifth of the whole COPY's time over five date columns), so
+ * for the span a report's dates can fall in — queued in range, Meta's news up to 30 days later —
+ * the zone's offsets are worked out here and applied as plain intervals; anything outside that
+ * span takes the exact, slower path. date_trunc…::text prints the same text as formatLocalDateTime
+ * (DateStyle ISO is set on the connection).
+ */
+export function localDateTimeSql(column: string, zone: string, fromUtc: Date, toUtc: Date): string {
+  const start = Math.floor(fromUtc.getTime() / 3_600_000) * 3_600_000 - 2 * DAY_MS;
+  const end = toUtc.getTime() + 32 * DAY_MS;
+  const segments = offsetSegments(start, end, zone);
+  const shift = (offset: number) => `${column} + interval '${offset / 1000} seconds'`;
+  const [first, ...rest] = segments;
+  const inSpan = rest.length
+    ? `CASE ${rest
+        .map((seg, i) => `WHEN ${column} < ${pgTimestamp(seg.from)} THEN ${shift((segments[i] as { offset: number }).offset)}`)
+        .join(" ")} ELSE ${shift((segments.at(-1) as { offset: number }).offset)} END`
+    : shift(first?.offset ?? 0);
+  const exact = `((${column} AT TIME ZONE 'UTC') AT TIME ZONE ${literal(zone)})`;
+  return `date_trunc('second', CASE WHEN ${column} >= ${pgTimestamp(start)} AND ${column} < ${pgTimestamp(end)} THEN ${inSpan} ELSE ${exact} END)::text`;
+}
+
 export function copyCsvSql(f: MessageFilter, locale: Locale, zone: string): string {
   const { where, params } = filterSql(f);
   const stage = (column: string, s: Stage) => caseOf(column, STAGE_LABELS[locale][s] as Record<StageValue, string>);
-  const date = (column: string) =>
-    `to_char((m.${column} AT TIME ZONE 'UTC') AT TIME ZONE ${literal(zone)}, 'YYYY-MM-DD HH24:MI:SS')`;
+  const date = (column: string) => localDateTimeSql(`m.${column}`, zone, f.fromUtc, f.toUtc);
   const replied = REPLIED_LABELS[locale];
   const select = `SELECT ${neutralize("a.name")}, ${neutralize("c.name")}, ${neutralize("t.hsm_id")}, ${neutralize("t.name")},
       ${neutralize("m.platform_id")}, ${neutralize("m.body")}, ${neutralize("m.destination")},
@@ -82,6 +110,7 @@ export function copyCsvSql(f: MessageFilter, locale: Locale, zone: string): stri
 export async function* copyCsvRows(runner: PgRunner, f: MessageFilter, locale: Locale, zone: string): AsyncGenerator<Buffer> {
   const client = await runner.pool.connect();
   try {
+    await client.query("SET DateStyle TO ISO");
     const stream = client.query(copyTo(copyCsvSql(f, locale, zone)));
     for await (const chunk of stream) yield chunk as Buffer;
   } finally {

@@ -490,6 +490,67 @@ describe.each(DATABASES)("report engine on $kind", ({ fresh }) => {
 });
 
 describe("PostgreSQL's COPY path", () => {
+  it("writes the same dates as the row-by-row writer across a DST change and far outside the range", async () => {
+    const { freshPostgres } = await import("../support/databases.ts");
+    const { planReport } = await import("../../src/reports/plan.ts");
+    const { rowFormatter } = await import("../../src/reports/format-row.ts");
+    const { messageRows } = await import("../../src/store/report-source.ts");
+    const { csvChunks, writeCsv } = await import("../../src/reports/csv-file.ts");
+    const { ingestSendRecords } = await import("../../src/ingest/send-records.ts");
+    const { createTenant } = await import("../../src/store/tenants.ts");
+    const { sendRecord } = await import("../support/records.ts");
+    const db = freshPostgres();
+    const store = await openStore(db.url);
+    try {
+      const { tenant } = await createTenant(store, { slug: "madrid", name: "Madrid", timeZone: "Europe/Madrid", locale: "es" });
+      // Madrid leaves summer time at 01:00 UTC on 25 October 2026: 03:00 CEST becomes 02:00 CET.
+      const times = [
+        "2026-10-25T00:30:00Z",
+        "2026-10-25T00:59:59Z",
+        "2026-10-25T01:00:00Z",
+        "2026-10-25T01:30:00Z",
+        "2026-10-26T12:00:00Z",
+      ];
+      const records = times.map((queuedAt, i) =>
+        sendRecord(`dst${i}`, {
+          queuedAt,
+          outboundAt: i === 4 ? "2027-07-01T10:00:00Z" : queuedAt,
+          waMessageId: `wamid.DST${i}`,
+        }),
+      );
+      await ingestSendRecords(
+        store,
+        tenant.id,
+        records.map((value, index) => ({ value, index, raw: JSON.stringify(value) })),
+        {
+          source: "api",
+          windowDays: 30,
+          now: new Date("2026-11-01T00:00:00Z"),
+        },
+      );
+      const req = request({ tenant: "madrid", from: "2026-10-24", to: "2026-10-27", format: "csv" });
+      const dir = mkdtempSync(join(tmpdir(), "hsm-dst-"));
+      const copied = await generateReport(store, req, { outputPath: join(dir, "copy.csv"), settings: DEFAULT_REPORT_SETTINGS });
+      const plan = await planReport(store, req, DEFAULT_REPORT_SETTINGS);
+      const byRow = join(dir, "rows.csv");
+      const chunks = csvChunks(messageRows(store, plan.filter), rowFormatter(plan, "es"), "Europe/Madrid");
+      await writeCsv({ path: byRow, locale: "es", header: true, chunks, onRows: () => {}, isCancelled: () => false });
+      const text = readFileSync(copied.path, "utf8");
+      expect(text).toBe(readFileSync(byRow, "utf8"));
+      const outbound = (parse(text.slice(1)) as string[][]).slice(1).map((r) => r[13]);
+      expect(outbound).toEqual([
+        "2026-10-25 02:30:00",
+        "2026-10-25 02:59:59",
+        "2026-10-25 02:00:00",
+        "2026-10-25 02:30:00",
+        "2027-07-01 12:00:00",
+      ]);
+    } finally {
+      await store.close();
+      await db.drop();
+    }
+  });
+
   it("writes the same bytes as the row-by-row CSV writer, in both languages", async () => {
     const { freshPostgres } = await import("../support/databases.ts");
     const { planReport } = await import("../../src/reports/plan.ts");

@@ -42,3 +42,18 @@ describe("tenant time zones", () => {
     expect(["2026-02-29", "2026-13-01", "26-1-1", "2026-1-01"].map(isIsoDate)).toEqual([false, false, false, false]);
   });
 });
+
+describe("offset segments", () => {
+  it("finds each change of a zone's offset to the hour, and none where there is none", async () => {
+    const { offsetSegments } = await import("../../src/domain/local-time.ts");
+    const year = (zone: string) => offsetSegments(Date.parse("2026-01-01T00:00:00Z"), Date.parse("2027-01-01T00:00:00Z"), zone);
+    expect(year("America/Lima").map((s) => s.offset / 3_600_000)).toEqual([-5]);
+    expect(year("Europe/Madrid").map((s) => [new Date(s.from).toISOString(), s.offset / 3_600_000])).toEqual([
+      ["2026-01-01T00:00:00.000Z", 1],
+      ["2026-03-29T01:00:00.000Z", 2],
+      ["2026-10-25T01:00:00.000Z", 1],
+    ]);
+    const century = offsetSegments(Date.parse("2000-01-01T00:00:00Z"), Date.parse("2100-01-01T00:00:00Z"), "Europe/Madrid");
+    expect(century.length).toBeGreaterThan(190);
+  });
+});
