@@ -159,7 +159,7 @@ export function buildProgram(): Command {
       });
     });
 
-  program.addCommand(generateCommand({ config, withStore, fail: (message) => new CliError(message), out }));
+  program.addCommand(generateCommand({ config, fail: (message) => new CliError(message), out }));
 
   program
     .command("demo")

@@ -6,8 +6,8 @@ import { isReportError } from "../domain/report-errors.ts";
 import type { ReportRequest } from "../domain/report-request.ts";
 import { LOCALES } from "../domain/tenant.ts";
 import { summaryLines } from "../reports/summary-plain.ts";
-import type { Store } from "../store/open-store.ts";
-import { findTenantBySlug } from "../store/tenants.ts";
+import { applyMigrations, openSqlStore } from "../store/open-sql.ts";
+import { reportTenant } from "../store/report-source.ts";
 import { progressLine } from "./progress.ts";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -29,7 +29,6 @@ interface GenerateFlags {
 
 export function generateCommand(deps: {
   config: () => Config;
-  withStore: <T>(fn: (store: Store) => Promise<T>) => Promise<T>;
   fail: (message: string) => Error;
   out: (line: string) => void;
 }): Command {
@@ -49,8 +48,12 @@ export function generateCommand(deps: {
     .option("--allow-csv", "if the report is too large for XLSX, write CSV instead of refusing")
     .action(async (flags: GenerateFlags) => {
       const config = deps.config();
-      await deps.withStore(async (store) => {
-        const tenant = await findTenantBySlug(store, flags.tenant);
+      // Raw SQL only: this process just plans the report and hands the rows to worker threads, so it
+      // does not load Prisma (time and memory a big report is measured on).
+      const store = openSqlStore(config.databaseUrl, config.databaseBusyTimeoutMs);
+      try {
+        await applyMigrations(store);
+        const tenant = await reportTenant(store, flags.tenant);
         const request: ReportRequest = {
           tenant: flags.tenant,
           from: flags.from,
@@ -83,6 +86,8 @@ export function generateCommand(deps: {
           if (isReportError(error)) throw deps.fail(error.message);
           throw error;
         }
-      });
+      } finally {
+        await store.close();
+      }
     });
 }

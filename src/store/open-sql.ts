@@ -1,6 +1,7 @@
 // The raw SQL side of the store on its own, without Prisma: what report workers need (loading the
 // Prisma client would cost each worker start-up time and memory for nothing).
 import { type DatabaseTarget, parseDatabaseUrl } from "./database-url.ts";
+import { type MigrationResult, migratePostgres, migrateSqlite } from "./migrate.ts";
 import { createPgPool, PgRunner } from "./pg-runner.ts";
 import type { Dialect, SqlRunner } from "./sql.ts";
 import { SqliteRunner } from "./sqlite-runner.ts";
@@ -23,4 +24,14 @@ export function openSqlStore(databaseUrl: string, busyTimeoutMs = 5000): SqlStor
   const target = parseDatabaseUrl(databaseUrl);
   const sql = openSqlRunner(target, busyTimeoutMs);
   return { target, dialect: sql.dialect, sql, close: () => sql.close() };
+}
+
+/** Applies pending migrations with the raw drivers (see migrate.ts). */
+export async function applyMigrations(store: SqlStore): Promise<MigrationResult> {
+  if (store.sql instanceof SqliteRunner) return migrateSqlite(store.sql.db);
+  const runner = store.sql as PgRunner;
+  if (store.target.kind === "postgresql" && store.target.schema) {
+    await runner.pool.query(`CREATE SCHEMA IF NOT EXISTS "${store.target.schema.replace(/"/g, "")}"`);
+  }
+  return migratePostgres(runner.pool);
 }

@@ -5,10 +5,10 @@ import { silentLogger } from "../log.ts";
 import { parseDatabaseUrl } from "./database-url.ts";
 import { PrismaClient as PgPrismaClient } from "./generated/postgresql/client.ts";
 import { PrismaClient } from "./generated/sqlite/client.ts";
-import { type MigrationResult, migratePostgres, migrateSqlite } from "./migrate.ts";
-import { openSqlRunner, type SqlStore } from "./open-sql.ts";
+import type { MigrationResult } from "./migrate.ts";
+import { applyMigrations, openSqlRunner, type SqlStore } from "./open-sql.ts";
 import type { PgRunner } from "./pg-runner.ts";
-import { SqliteRunner } from "./sqlite-runner.ts";
+import type { SqliteRunner } from "./sqlite-runner.ts";
 
 export type { PrismaClient };
 
@@ -40,15 +40,6 @@ export async function migrateDatabase(databaseUrl: string): Promise<MigrationRes
   } finally {
     await store.close();
   }
-}
-
-async function applyMigrations(store: Store): Promise<MigrationResult> {
-  if (store.sql instanceof SqliteRunner) return migrateSqlite(store.sql.db);
-  const runner = store.sql as PgRunner;
-  if (store.target.kind === "postgresql" && store.target.schema) {
-    await runner.pool.query(`CREATE SCHEMA IF NOT EXISTS "${store.target.schema.replace(/"/g, "")}"`);
-  }
-  return migratePostgres(runner.pool);
 }
 
 export async function openStore(databaseUrl: string, options: OpenStoreOptions = {}): Promise<Store> {
