@@ -18,7 +18,19 @@ export function csvHeaderLine(locale: Locale): string {
  * Columns whose values repeat (names, labels, comments): their quoted form is worked out once per
  * distinct value. Bodies, ids and numbers are escaped every time.
  */
-const REPEATING = new Set(["agent", "campaign", "hsmId", "hsmName", "state", "comment", "outboundStage", "sentStage", "deliveredStage", "readStage", "replied"]);
+const REPEATING = new Set([
+  "agent",
+  "campaign",
+  "hsmId",
+  "hsmName",
+  "state",
+  "comment",
+  "outboundStage",
+  "sentStage",
+  "deliveredStage",
+  "readStage",
+  "replied",
+]);
 const MEMO_LIMIT = 10_000;
 
 export function csvLineWriter(zone: string): (cells: readonly Cell[]) => string {
@@ -79,7 +91,11 @@ export async function writeCsv(out: CsvOutput): Promise<number> {
 }
 
 /** Formatted rows → CSV text, one chunk per batch (one cell array reused for every row). */
-export async function* csvChunks(rows: AsyncIterable<unknown[][]>, format: (raw: unknown[], into: Cell[]) => Cell[], zone: string) {
+export async function* csvChunks(
+  rows: AsyncIterable<unknown[][]>,
+  format: (raw: unknown[], into: Cell[]) => Cell[],
+  zone: string,
+) {
   const line = csvLineWriter(zone);
   const cells: Cell[] = new Array(REPORT_COLUMNS.length);
   for await (const batch of rows) {

@@ -2,9 +2,10 @@
 // the rows as they are written (on PostgreSQL's COPY path, by aggregate queries), and a count up
 // front decides the size rules and the progress total. The file is written under a temporary name
 // beside its destination and renamed when complete, so a failed or cancelled report leaves nothing.
+
+import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { createWriteStream } from "node:fs";
-import { randomBytes } from "node:crypto";
 import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { MessageState } from "../domain/lifecycle.ts";
@@ -54,7 +55,12 @@ export interface GeneratedReport {
 const PROGRESS_INTERVAL_MS = 250;
 
 /** SPEC's size rule: over the XLSX limit, CSV if the request allows it, otherwise a clear refusal. */
-export function chooseFormat(requested: ReportFormat, rows: number, settings: ReportSettings, allowCsvFallback: boolean): ReportFormat {
+export function chooseFormat(
+  requested: ReportFormat,
+  rows: number,
+  settings: ReportSettings,
+  allowCsvFallback: boolean,
+): ReportFormat {
   if (requested !== "xlsx" || rows <= settings.xlsxMaxRows) return requested;
   if (allowCsvFallback) return "csv";
   throw new ReportError(
@@ -64,7 +70,13 @@ export function chooseFormat(requested: ReportFormat, rows: number, settings: Re
   );
 }
 
-export function summarize(plan: ReportPlan, format: ReportFormat, generatedAt: Date, groups: SummaryGroup[], errors: ErrorCount[]): ReportSummary {
+export function summarize(
+  plan: ReportPlan,
+  format: ReportFormat,
+  generatedAt: Date,
+  groups: SummaryGroup[],
+  errors: ErrorCount[],
+): ReportSummary {
   return {
     tenant: { slug: plan.tenant.slug, name: plan.tenant.name, timeZone: plan.tenant.timeZone },
     locale: plan.request.locale,
@@ -90,7 +102,11 @@ export function campaignName(plan: ReportPlan) {
 /** The summary by aggregate queries (for PostgreSQL's COPY path, where rows never reach Node). */
 async function queriedSummary(store: SqlStore, plan: ReportPlan, format: ReportFormat, now: Date): Promise<ReportSummary> {
   const [groups, errors] = await Promise.all([summaryGroups(store, plan.filter), metaErrorCounts(store, plan.filter)]);
-  const named = groups.map(({ campaignId, ...g }) => ({ ...g, state: g.state as MessageState, campaign: campaignName(plan)(campaignId) }));
+  const named = groups.map(({ campaignId, ...g }) => ({
+    ...g,
+    state: g.state as MessageState,
+    campaign: campaignName(plan)(campaignId),
+  }));
   return summarize(plan, format, now, named, errors);
 }
 
@@ -187,7 +203,12 @@ export interface PartHooks {
   isCancelled: () => boolean;
 }
 
-export async function writeReportPart(store: SqlStore, wholePlan: ReportPlan, part: ReportPart, hooks: PartHooks): Promise<PartResult> {
+export async function writeReportPart(
+  store: SqlStore,
+  wholePlan: ReportPlan,
+  part: ReportPart,
+  hooks: PartHooks,
+): Promise<PartResult> {
   const plan: ReportPlan = { ...wholePlan, filter: { ...wholePlan.filter, after: part.after, through: part.through } };
   const accumulator = new SummaryAccumulator();
   const gathered = (): PartResult & { summary: () => ReportSummary } => {
@@ -227,8 +248,14 @@ export async function writeReportPart(store: SqlStore, wholePlan: ReportPlan, pa
 }
 
 /** The summary of a finished report: from the parts' rows, or by queries on PostgreSQL's COPY path. */
-export async function finalSummary(store: SqlStore, prepared: PreparedReport, parts: PartResult[], generatedAt: Date): Promise<ReportSummary> {
-  if (prepared.format === "csv" && store.dialect === "postgresql") return queriedSummary(store, prepared.plan, prepared.format, generatedAt);
+export async function finalSummary(
+  store: SqlStore,
+  prepared: PreparedReport,
+  parts: PartResult[],
+  generatedAt: Date,
+): Promise<ReportSummary> {
+  if (prepared.format === "csv" && store.dialect === "postgresql")
+    return queriedSummary(store, prepared.plan, prepared.format, generatedAt);
   return summarize(
     prepared.plan,
     prepared.format,
@@ -247,12 +274,20 @@ export function partialPath(path: string, label = "partial"): string {
 }
 
 /** The whole report in this thread, in one part. The CLI and the jobs use runReport (worker threads). */
-export async function generateReport(store: SqlStore, request: ReportRequest, options: GenerateOptions): Promise<GeneratedReport> {
+export async function generateReport(
+  store: SqlStore,
+  request: ReportRequest,
+  options: GenerateOptions,
+): Promise<GeneratedReport> {
   return generatePrepared(store, await prepareReport(store, request, options.settings), options);
 }
 
 /** The rest of generateReport, for a caller that already prepared the report. */
-export async function generatePrepared(store: SqlStore, prepared: PreparedReport, options: GenerateOptions): Promise<GeneratedReport> {
+export async function generatePrepared(
+  store: SqlStore,
+  prepared: PreparedReport,
+  options: GenerateOptions,
+): Promise<GeneratedReport> {
   const now = options.now ?? (() => new Date());
   const request = prepared.plan.request;
   const path = outputPathFor(options.outputPath, request.format, prepared.format);

@@ -1,7 +1,8 @@
 // A ReportRequest → what exactly to read: the tenant, the UTC bounds of its local dates, the ids of
 // the named campaigns, channels, agents and templates. Unknown names stop here, with suggestions.
-import { isMessageState, type MessageState } from "../domain/lifecycle.ts";
+
 import { STATE_LABELS } from "../domain/labels.ts";
+import { isMessageState, type MessageState } from "../domain/lifecycle.ts";
 import { addDays, startOfLocalDay } from "../domain/local-time.ts";
 import { closestNames, findName, normalizeName } from "../domain/name-match.ts";
 import { ReportError } from "../domain/report-errors.ts";
@@ -84,7 +85,13 @@ export async function planReport(store: SqlStore, request: ReportRequest, settin
   const applied = applyDateRules(request.from, request.to, settings.dataStartDate);
   const states = resolveStates(request.states);
   const d: Dimensions = await loadDimensions(store, tenant.id);
-  const campaigns = resolve("campaign", request.campaigns, d.campaigns, (c) => [c.name], (c) => c.name);
+  const campaigns = resolve(
+    "campaign",
+    request.campaigns,
+    d.campaigns,
+    (c) => [c.name],
+    (c) => c.name,
+  );
   const channels = resolve(
     "channel",
     request.channels,
@@ -92,8 +99,20 @@ export async function planReport(store: SqlStore, request: ReportRequest, settin
     (c) => [c.phoneNumberId, c.displayNumber, c.name],
     (c) => (c.name === c.phoneNumberId ? c.phoneNumberId : `${c.name} (${c.phoneNumberId})`),
   );
-  const agents = resolve("agent", request.agents, d.agents, (a) => [a.name], (a) => a.name);
-  const templates = resolve("template", request.templates, d.templates, (t) => [t.hsmId, t.name], (t) => t.name);
+  const agents = resolve(
+    "agent",
+    request.agents,
+    d.agents,
+    (a) => [a.name],
+    (a) => a.name,
+  );
+  const templates = resolve(
+    "template",
+    request.templates,
+    d.templates,
+    (t) => [t.hsmId, t.name],
+    (t) => t.name,
+  );
   return {
     request,
     tenant,

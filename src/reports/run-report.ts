@@ -10,9 +10,9 @@ import type { SqlStore } from "../store/open-sql.ts";
 import { type RowKey, rowKeyAt } from "../store/report-source.ts";
 import {
   finalSummary,
-  generatePrepared,
   type GeneratedReport,
   type GenerateOptions,
+  generatePrepared,
   outputPathFor,
   type PartResult,
   partialPath,
@@ -70,7 +70,11 @@ function runPart(task: WorkerTask, onRows: (rows: number) => void, signal?: Abor
       else if (m.type === "done") finish(() => resolve(m.result));
       else
         finish(() =>
-          reject(m.code ? new ReportError(m.code as ReportErrorCode, m.message, m.details) : new Error(`report worker failed: ${m.message}`)),
+          reject(
+            m.code
+              ? new ReportError(m.code as ReportErrorCode, m.message, m.details)
+              : new Error(`report worker failed: ${m.message}`),
+          ),
         );
     });
     worker.on("error", (error) => finish(() => reject(error)));
@@ -86,7 +90,11 @@ async function concatenate(target: string, parts: string[]): Promise<void> {
     for (const part of parts) {
       const input = await open(part, "r");
       try {
-        for (let n = (await input.read(buffer, 0, buffer.length)).bytesRead; n > 0; n = (await input.read(buffer, 0, buffer.length)).bytesRead) {
+        for (
+          let n = (await input.read(buffer, 0, buffer.length)).bytesRead;
+          n > 0;
+          n = (await input.read(buffer, 0, buffer.length)).bytesRead
+        ) {
           await out.write(buffer, 0, n);
         }
       } finally {
@@ -113,7 +121,12 @@ export async function runReport(store: SqlStore, request: ReportRequest, options
   }
 
   const report = progressReporter(total, options.onProgress);
-  const base = { databaseUrl: options.databaseUrl, busyTimeoutMs: options.busyTimeoutMs ?? 5000, request, settings: options.settings };
+  const base = {
+    databaseUrl: options.databaseUrl,
+    busyTimeoutMs: options.busyTimeoutMs ?? 5000,
+    request,
+    settings: options.settings,
+  };
 
   if (format === "xlsx") {
     // One thread reads and formats, the other runs exceljs.
@@ -122,7 +135,11 @@ export async function runReport(store: SqlStore, request: ReportRequest, options
     try {
       const [read, written] = await Promise.all([
         runPart({ ...base, kind: "xlsx-read", port: channel.port1, generatedAt }, () => {}, options.signal),
-        runPart({ ...base, kind: "xlsx-write", port: channel.port2, path: partial, sheetMaxRows: options.settings.sheetMaxRows }, report, options.signal),
+        runPart(
+          { ...base, kind: "xlsx-write", port: channel.port2, path: partial, sheetMaxRows: options.settings.sheetMaxRows },
+          report,
+          options.signal,
+        ),
       ]);
       await rename(partial, path);
       const summary = await finalSummary(store, prepared, [read], generatedAt);
@@ -164,7 +181,11 @@ export async function runReport(store: SqlStore, request: ReportRequest, options
       ),
     );
     const [first, ...rest] = parts as [ReportPart, ...ReportPart[]];
-    if (rest.length) await concatenate(first.path, rest.map((p) => p.path));
+    if (rest.length)
+      await concatenate(
+        first.path,
+        rest.map((p) => p.path),
+      );
     await rename(first.path, path);
     const summary = await finalSummary(store, prepared, results, generatedAt);
     const rows = results.reduce((n, r) => n + r.rows, 0);

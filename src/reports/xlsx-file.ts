@@ -25,7 +25,10 @@ const LABEL_COLUMNS = new Set(["state", "outboundStage", "sentStage", "delivered
 const FREE_TEXT = REPORT_COLUMNS.map((c) => c.kind === "text" && !LABEL_COLUMNS.has(c.key));
 
 /** Leading or trailing whitespace, or a control character XML cannot carry as is. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const NEEDS_RICH_TEXT = /^\s|\s$|[\x00-\x08\x0b-\x1f]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const CONTROL_CHARACTER = /[\x00-\x08\x0b-\x1f]/g;
 
 /**
  * exceljs writes a plain string as `<v>` text, where readers trim surrounding whitespace and XML
@@ -34,7 +37,7 @@ const NEEDS_RICH_TEXT = /^\s|\s$|[\x00-\x08\x0b-\x1f]/;
  * which Excel, LibreOffice and exceljs decode. Only such texts take this slower path.
  */
 function faithfulText(text: string): ExcelJS.CellRichTextValue {
-  const escaped = text.replace(/[\x00-\x08\x0b-\x1f]/g, (c) => `_x${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}_`);
+  const escaped = text.replace(CONTROL_CHARACTER, (c) => `_x${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}_`);
   return { richText: [{ text: escaped }] };
 }
 
@@ -70,7 +73,14 @@ function messagesSheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, locale: Loc
 function writeSummarySheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, summary: ReportSummary): Sheet {
   const t = SUMMARY_TEXT[summary.locale];
   const sheet = workbook.addWorksheet(t.sheet);
-  sheet.columns = [{ width: 34 }, { width: 26 }, { width: 22 }, { width: 22 }, ...STATES.map(() => ({ width: 16 })), { width: 14 }];
+  sheet.columns = [
+    { width: 34 },
+    { width: 26 },
+    { width: 22 },
+    { width: 22 },
+    ...STATES.map(() => ({ width: 16 })),
+    { width: 14 },
+  ];
   const add = (values: (string | number | null)[], options: { bold?: boolean; formats?: (string | null)[] } = {}) => {
     const row = sheet.addRow(values);
     if (options.bold) row.font = { bold: true };
@@ -152,7 +162,9 @@ function writeTotals(
   add([t.byState], { bold: true });
   add([t.state, t.messages, t.share], { bold: true });
   for (const s of STATES) {
-    add([STATE_LABELS[summary.locale][s], totals.byState[s], totals.byState[s] / totals.total], { formats: [null, null, PERCENT_FORMAT] });
+    add([STATE_LABELS[summary.locale][s], totals.byState[s], totals.byState[s] / totals.total], {
+      formats: [null, null, PERCENT_FORMAT],
+    });
   }
   add([]);
   add([t.funnel], { bold: true });
