@@ -6,6 +6,7 @@ import { ConfigError, loadConfig } from "./config.ts";
 import { isLocale, isValidSlug, isValidTimeZone, LOCALES } from "./domain/tenant.ts";
 import type { ImportFormat } from "./ingest/import-file.ts";
 import { createLogger } from "./log.ts";
+import { allowChatUser, bindSlackWorkspace } from "./store/chat-bindings.ts";
 import { isStoreUnavailable } from "./store/errors.ts";
 import { migrateDatabase, openStore } from "./store/open-store.ts";
 import { createTenant, findTenantBySlug, listTenants } from "./store/tenants.ts";
@@ -118,6 +119,36 @@ export function buildProgram(): Command {
         const tenants = await listTenants(store);
         if (tenants.length === 0) out("No tenants yet.");
         for (const t of tenants) out(`${t.slug}\t${t.name}\t${t.timeZone}\t${t.locale}`);
+      });
+    });
+
+  const slack = program.command("slack").description("Connect Slack workspaces to tenants.");
+  slack
+    .command("bind")
+    .description("Let a Slack workspace (team id T…) ask for one tenant's reports; rebinding moves it.")
+    .requiredOption("--team <id>", "Slack team id, e.g. T0123ABCD (Slack: workspace settings, or the URL of the web client)")
+    .requiredOption("--tenant <slug>", "tenant whose data the workspace sees")
+    .action(async (opts: { team: string; tenant: string }) => {
+      if (!/^[TE][A-Z0-9]{2,}$/.test(opts.team))
+        throw new CliError(`"${opts.team}" is not a Slack team id (they look like T0123ABCD).`);
+      await withStore(async (store) => {
+        const t = await tenantBySlug(store, opts.tenant);
+        await bindSlackWorkspace(store, opts.team, t.id, new Date());
+        out(`Slack workspace ${opts.team} now sees tenant ${t.slug} (${t.name}).`);
+      });
+    });
+  slack
+    .command("allow")
+    .description("Only listed Slack users may ask for a tenant's reports once any is listed; adds one.")
+    .requiredOption("--tenant <slug>", "tenant")
+    .requiredOption("--user <id>", "Slack user id, e.g. U0123ABCD")
+    .action(async (opts: { tenant: string; user: string }) => {
+      if (!/^[UW][A-Z0-9]{2,}$/.test(opts.user))
+        throw new CliError(`"${opts.user}" is not a Slack user id (they look like U0123ABCD).`);
+      await withStore(async (store) => {
+        const t = await tenantBySlug(store, opts.tenant);
+        await allowChatUser(store, t.id, "slack", opts.user);
+        out(`Slack user ${opts.user} may ask for ${t.slug}'s reports.`);
       });
     });
 

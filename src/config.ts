@@ -31,6 +31,15 @@ const schema = z.object({
     .optional(),
   REPORT_XLSX_SHEET_MAX_ROWS: z.coerce.number().int().min(2).max(1_048_576).default(1_048_576),
   REPORT_XLSX_MAX_ROWS: positiveInt.default(1_800_000),
+  REPORTS_DIR: z.string().trim().min(1).default("./reports"),
+  SLACK_BOT_TOKEN: z.string().trim().startsWith("xoxb-", "must be a bot token (xoxb-…)").optional(),
+  SLACK_SIGNING_SECRET: z.string().trim().min(1).optional(),
+  SLACK_APP_TOKEN: z.string().trim().startsWith("xapp-", "must be an app-level token (xapp-…)").optional(),
+  SLACK_API_URL: z.url().default("https://slack.com/api/"),
+  JOB_CONCURRENCY: positiveInt.default(2),
+  JOB_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
+  JOB_PROGRESS_INTERVAL_MS: z.coerce.number().int().min(0).default(3000),
+  JOB_POLL_MS: z.coerce.number().int().min(10).default(1000),
 });
 
 export interface Config {
@@ -44,6 +53,11 @@ export interface Config {
   /** SPEC rule 6: status events later than this after the message left are not applied. */
   statusWindowDays: number;
   ingest: { batchMaxEvents: number; batchMaxWaitMs: number };
+  /** Where report files are written before they are posted (and removed once posted). */
+  reportsDir: string;
+  /** Null when the Slack app is not configured. */
+  slack: { botToken: string; signingSecret: string | null; appToken: string | null; apiUrl: string } | null;
+  jobs: { concurrency: number; leaseMs: number; progressIntervalMs: number; pollMs: number };
   reports: {
     /** SPEC rule 8: reports cover nothing before this local date (YYYY-MM-DD). */
     dataStartDate: string | null;
@@ -78,6 +92,16 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {})
     throw new ConfigError(`Invalid configuration:\n  ${problems.join("\n  ")}`);
   }
   const s = parsed.data;
+  if (!s.SLACK_BOT_TOKEN && (s.SLACK_SIGNING_SECRET || s.SLACK_APP_TOKEN)) {
+    throw new ConfigError(
+      "Invalid configuration:\n  SLACK_BOT_TOKEN: is required when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set",
+    );
+  }
+  if (s.SLACK_BOT_TOKEN && !s.SLACK_SIGNING_SECRET && !s.SLACK_APP_TOKEN) {
+    throw new ConfigError(
+      "Invalid configuration:\n  SLACK_SIGNING_SECRET: is required with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN to use Socket Mode)",
+    );
+  }
   return {
     databaseUrl: s.DATABASE_URL,
     databaseBusyTimeoutMs: s.DATABASE_BUSY_TIMEOUT_MS,
@@ -87,6 +111,21 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {})
     whatsapp: { verifyToken: s.WHATSAPP_VERIFY_TOKEN ?? null, appSecret: s.WHATSAPP_APP_SECRET ?? null },
     statusWindowDays: s.STATUS_WINDOW_DAYS,
     ingest: { batchMaxEvents: s.INGEST_BATCH_MAX_EVENTS, batchMaxWaitMs: s.INGEST_BATCH_MAX_WAIT_MS },
+    reportsDir: s.REPORTS_DIR,
+    slack: s.SLACK_BOT_TOKEN
+      ? {
+          botToken: s.SLACK_BOT_TOKEN,
+          signingSecret: s.SLACK_SIGNING_SECRET ?? null,
+          appToken: s.SLACK_APP_TOKEN ?? null,
+          apiUrl: s.SLACK_API_URL.endsWith("/") ? s.SLACK_API_URL : `${s.SLACK_API_URL}/`,
+        }
+      : null,
+    jobs: {
+      concurrency: s.JOB_CONCURRENCY,
+      leaseMs: s.JOB_LEASE_MS,
+      progressIntervalMs: s.JOB_PROGRESS_INTERVAL_MS,
+      pollMs: s.JOB_POLL_MS,
+    },
     reports: {
       dataStartDate: s.DATA_START_DATE ?? null,
       sheetMaxRows: s.REPORT_XLSX_SHEET_MAX_ROWS,

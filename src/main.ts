@@ -1,10 +1,15 @@
 // Wires config → store → ingest → HTTP, and stops them in the reverse order.
 import type { AddressInfo } from "node:net";
+import { resolve } from "node:path";
+import type { ReportDelivery } from "./chat/conversation.ts";
+import { createSlackApp, type SlackFrontDoor } from "./chat/slack/slack-app.ts";
+import { SlackDelivery } from "./chat/slack/slack-delivery.ts";
 import type { Config } from "./config.ts";
 import { receiveSendRecords } from "./http/send-records-route.ts";
 import { closeServer, createHttpServer, healthHandler } from "./http/server.ts";
 import { receiveWebhook, verifyWebhook } from "./http/whatsapp-webhook-route.ts";
 import { WebhookIngest } from "./ingest/webhook-ingest.ts";
+import { JobRunner } from "./jobs/job-runner.ts";
 import type { Logger } from "./log.ts";
 import { openStore, type Store } from "./store/open-store.ts";
 
@@ -37,9 +42,39 @@ export async function startApp(config: Config, deps: AppDeps): Promise<RunningAp
   const webhook = { ingest, verifyToken: config.whatsapp.verifyToken, appSecret: config.whatsapp.appSecret, log };
   const records = { store, windowDays: config.statusWindowDays, now, log };
 
+  const deliveries: Record<string, ReportDelivery> = {};
+  let slack: SlackFrontDoor | null = null;
+  const runner = new JobRunner({
+    store,
+    databaseUrl: config.databaseUrl,
+    busyTimeoutMs: config.databaseBusyTimeoutMs,
+    settings: config.reports,
+    reportsDir: resolve(config.reportsDir),
+    concurrency: config.jobs.concurrency,
+    leaseMs: config.jobs.leaseMs,
+    progressIntervalMs: config.jobs.progressIntervalMs,
+    pollMs: config.jobs.pollMs,
+    deliveries,
+    log,
+    now,
+  });
+  if (config.slack) {
+    slack = createSlackApp({
+      store,
+      slack: config.slack,
+      reportSettings: config.reports,
+      onJobQueued: () => runner.wake(),
+      log,
+      now,
+    });
+    deliveries.slack = new SlackDelivery(slack.app.client);
+  }
+  const slackHandle = slack?.handle;
+
   const server = createHttpServer(
     {
       "/healthz": { GET: healthHandler(() => store.sql.ping()) },
+      ...(slackHandle ? { "/slack/events": { POST: (req, res) => slackHandle(req, res) } } : {}),
       "/webhooks/whatsapp": {
         GET: (_req, res, url) => verifyWebhook(webhook, url, res),
         POST: (req, res) => receiveWebhook(webhook, req, res),
@@ -52,6 +87,8 @@ export async function startApp(config: Config, deps: AppDeps): Promise<RunningAp
     server.once("error", reject);
     server.listen(config.port, config.host, () => resolve());
   });
+  await slack?.start();
+  runner.start();
   const { port } = server.address() as AddressInfo;
   const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
   const url = `http://${host}:${port}`;
@@ -65,6 +102,8 @@ export async function startApp(config: Config, deps: AppDeps): Promise<RunningAp
     stop() {
       stopping ??= (async () => {
         await closeServer(server);
+        await slack?.stop();
+        await runner.stop();
         await ingest.drain();
         await store.close();
         log.info("hsm-report stopped");

@@ -73,7 +73,13 @@ export function resolveStates(wanted: readonly string[]): MessageState[] {
   for (const given of wanted) {
     const all = Object.keys(STATE_LABELS.es).filter(isMessageState);
     const state = all.find((s) => findName(given, labelled(s)) !== undefined);
-    if (!state) throw unknownName("state", given, all);
+    if (!state) {
+      const error = unknownName("state", given, all);
+      // Suggest from the labels too: "leido" is closer to "Leído" than to "read".
+      const labels = all.flatMap((s) => [STATE_LABELS.es[s], STATE_LABELS.en[s]]);
+      error.details.suggestions = closestNames(given, [...all, ...labels]);
+      throw error;
+    }
     if (!states.includes(state)) states.push(state);
   }
   return states;

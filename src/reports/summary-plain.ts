@@ -6,12 +6,12 @@ import { SUMMARY_TEXT } from "./summary-text.ts";
 
 export function percent(value: number | null, locale: "es" | "en"): string {
   if (value === null) return "–";
-  return new Intl.NumberFormat(locale === "es" ? "es-PE" : "en-US", { style: "percent", maximumFractionDigits: 1 }).format(value);
+  return new Intl.NumberFormat(locale === "es" ? "es-ES" : "en-US", { style: "percent", maximumFractionDigits: 1 }).format(value);
 }
 
 export function summaryLines(s: ReportSummary): string[] {
   const t = SUMMARY_TEXT[s.locale];
-  const n = (v: number) => v.toLocaleString(s.locale === "es" ? "es-PE" : "en-US");
+  const n = (v: number) => v.toLocaleString(s.locale === "es" ? "es-ES" : "en-US");
   const lines = [`${t.applied}: ${s.applied.from} – ${s.applied.to} (${s.tenant.timeZone})`];
   if (s.clamped && s.dataStartDate) lines.push(t.clamped(s.dataStartDate));
   if (s.switchedToCsv) lines.push(`${t.format}: ${t.switchedToCsv}`);

@@ -1,0 +1,102 @@
+// What the bot says, in the tenant's language. Every error names what was wrong and what to do.
+import { STATE_LABELS } from "../domain/labels.ts";
+import type { ReportError } from "../domain/report-errors.ts";
+import type { Locale } from "../domain/tenant.ts";
+
+const q = (s: string) => `\`${s}\``;
+const list = (items: string[], or: string) =>
+  items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} ${or} ${items.at(-1)}`;
+
+const es = {
+  usage:
+    "Uso: `/hsm-report [today|yesterday|last 7d|last week|last month|this month|AAAA-MM-DD..AAAA-MM-DD] " +
+    '[campaign:"…"] [channel:…] [agent:"…"] [state:…] [format:xlsx|csv] [lang:es|en]` · `/hsm-report history` · `/hsm-report help`',
+  help:
+    "*Reporte de gestión HSM*\n" +
+    "• `/hsm-report` sin texto abre un formulario.\n" +
+    '• `/hsm-report last 7d campaign:"Campaña chattigo" format:csv` genera un reporte (por defecto: últimos 7 días, XLSX).\n' +
+    "• Períodos: `today`, `yesterday`, `last 7d`, `last week`, `last month`, `this month`, `2026-10-01..2026-10-31`.\n" +
+    "• Filtros (repetibles): `campaign:`, `channel:`, `agent:`, `state:`. Nombres con espacios entre comillas.\n" +
+    "• `/hsm-report history` muestra tus últimos 10 reportes.",
+  unclosedQuote: (s: string) => `Falta cerrar las comillas en ${q(s)}.`,
+  aloneWord: (word: string, extra: string) => `${q(word)} va solo; sobra ${q(extra)}.`,
+  twoRanges: (a: string, b: string) => `Indica un solo período: ${q(a)} y ${q(b)}.`,
+  unknownKey: (token: string, guess: string | null) =>
+    `No conozco el filtro ${q(token)}.${guess ? ` ¿Quisiste decir ${q(guess)}?` : ""}`,
+  emptyValue: (token: string) => `${q(token)} está vacío: escribe un valor después de los dos puntos.`,
+  unknownState: (token: string, suggestions: string[]) =>
+    `No conozco el estado de ${q(token)}.${suggestions.length ? ` ¿Quisiste decir ${list(suggestions.map(q), "o")}?` : ""} Estados: ${Object.keys(STATE_LABELS.es).map(q).join(", ")}.`,
+  badFormat: (token: string) => `${q(token)}: el formato es ${q("xlsx")} o ${q("csv")}.`,
+  badLang: (token: string) => `${q(token)}: el idioma es ${q("es")} o ${q("en")}.`,
+  badDate: (token: string, date: string) => `${q(token)}: ${q(date)} no es una fecha válida (AAAA-MM-DD).`,
+  reversedRange: (token: string) => `${q(token)}: el período termina antes de empezar.`,
+  badDays: (phrase: string) => `${q(phrase)}: pide entre 1 y 366 días.`,
+  badRange: (phrase: string) =>
+    `No entiendo el período ${q(phrase)}. Usa ${q("last 7d")}, ${q("last week")}, ${q("last month")} o ${q("this month")}.`,
+  singleDate: (date: string) => `${q(date)}: un período lleva dos fechas, por ejemplo ${q(`${date}..${date}`)}.`,
+  unknownWord: (word: string, guess: string | null) => `No entiendo ${q(word)}.${guess ? ` ¿Quisiste decir ${q(guess)}?` : ""}`,
+  unknownName: (kind: string, given: string, suggestions: string[]) =>
+    `No encuentro ${({ campaign: "la campaña", channel: "el canal", agent: "el agente", template: "la plantilla", state: "el estado" } as Record<string, string>)[kind] ?? kind} ${q(given)}.` +
+    (suggestions.length ? ` ¿Quisiste decir ${list(suggestions.map(q), "o")}?` : ""),
+  beforeDataStart: (date: string) => `No hay datos antes del ${date}: elige un período que termine ese día o después.`,
+  tooLarge: (rows: number, limit: number) =>
+    `El reporte tiene ${rows.toLocaleString("es-ES")} filas y un XLSX admite hasta ${limit.toLocaleString("es-ES")}. Pídelo en CSV (${q("format:csv")}) o acota los filtros.`,
+};
+
+type ChatText = typeof es;
+
+const en: ChatText = {
+  usage:
+    "Usage: `/hsm-report [today|yesterday|last 7d|last week|last month|this month|YYYY-MM-DD..YYYY-MM-DD] " +
+    '[campaign:"…"] [channel:…] [agent:"…"] [state:…] [format:xlsx|csv] [lang:es|en]` · `/hsm-report history` · `/hsm-report help`',
+  help:
+    "*HSM management report*\n" +
+    "• `/hsm-report` with no text opens a form.\n" +
+    '• `/hsm-report last 7d campaign:"Campaña chattigo" format:csv` makes a report (default: last 7 days, XLSX).\n' +
+    "• Periods: `today`, `yesterday`, `last 7d`, `last week`, `last month`, `this month`, `2026-10-01..2026-10-31`.\n" +
+    "• Filters (repeatable): `campaign:`, `channel:`, `agent:`, `state:`. Quote names with spaces.\n" +
+    "• `/hsm-report history` lists your last 10 reports.",
+  unclosedQuote: (s) => `The quote in ${q(s)} is never closed.`,
+  aloneWord: (word, extra) => `${q(word)} goes alone; ${q(extra)} is extra.`,
+  twoRanges: (a, b) => `Give one period only: ${q(a)} and ${q(b)}.`,
+  unknownKey: (token, guess) => `Unknown filter ${q(token)}.${guess ? ` Did you mean ${q(guess)}?` : ""}`,
+  emptyValue: (token) => `${q(token)} is empty: write a value after the colon.`,
+  unknownState: (token, suggestions) =>
+    `Unknown state in ${q(token)}.${suggestions.length ? ` Did you mean ${list(suggestions.map(q), "or")}?` : ""} States: ${Object.keys(STATE_LABELS.en).map(q).join(", ")}.`,
+  badFormat: (token) => `${q(token)}: the format is ${q("xlsx")} or ${q("csv")}.`,
+  badLang: (token) => `${q(token)}: the language is ${q("es")} or ${q("en")}.`,
+  badDate: (token, date) => `${q(token)}: ${q(date)} is not a valid date (YYYY-MM-DD).`,
+  reversedRange: (token) => `${q(token)}: the period ends before it starts.`,
+  badDays: (phrase) => `${q(phrase)}: ask for 1 to 366 days.`,
+  badRange: (phrase) =>
+    `I don't understand the period ${q(phrase)}. Use ${q("last 7d")}, ${q("last week")}, ${q("last month")} or ${q("this month")}.`,
+  singleDate: (date) => `${q(date)}: a period takes two dates, e.g. ${q(`${date}..${date}`)}.`,
+  unknownWord: (word, guess) => `I don't understand ${q(word)}.${guess ? ` Did you mean ${q(guess)}?` : ""}`,
+  unknownName: (kind, given, suggestions) =>
+    `No ${kind} ${q(given)}.${suggestions.length ? ` Did you mean ${list(suggestions.map(q), "or")}?` : ""}`,
+  beforeDataStart: (date) => `There is no data before ${date}: choose a period that ends on or after that day.`,
+  tooLarge: (rows, limit) =>
+    `The report has ${rows.toLocaleString("en-US")} rows and an XLSX holds at most ${limit.toLocaleString("en-US")}. Ask for CSV (${q("format:csv")}) or narrow the filters.`,
+};
+
+export function chatText(locale: Locale): ChatText {
+  return locale === "en" ? en : es;
+}
+
+/** A report error as the person in the chat should read it. */
+export function reportErrorText(error: ReportError, locale: Locale): string {
+  const t = chatText(locale);
+  const d = error.details;
+  switch (error.code) {
+    case "report_unknown_name":
+      return t.unknownName(String(d.kind), String(d.given), (d.suggestions as string[]) ?? []);
+    case "report_before_data_start":
+      return t.beforeDataStart(String(d.dataStartDate));
+    case "report_too_large":
+      return t.tooLarge(Number(d.rows), Number(d.limit));
+    case "report_reversed_range":
+      return t.reversedRange(`${d.from}..${d.to}`);
+    default:
+      return error.message;
+  }
+}

@@ -1,0 +1,166 @@
+// What the Slack app shows: progress, the summary beside the file, history, and its own errors.
+import type { types } from "@slack/bolt";
+
+type KnownBlock = types.KnownBlock;
+
+import { STATE_LABELS } from "../../domain/labels.ts";
+import { STATES } from "../../domain/lifecycle.ts";
+import type { ReportSummary } from "../../domain/report-summary.ts";
+import type { Locale } from "../../domain/tenant.ts";
+import { percent } from "../../reports/summary-plain.ts";
+import { SUMMARY_TEXT } from "../../reports/summary-text.ts";
+import type { ReportJob } from "../../store/report-jobs.ts";
+
+const number = (n: number, locale: Locale) => n.toLocaleString(locale === "es" ? "es-ES" : "en-US");
+
+export const SLACK_TEXT = {
+  es: {
+    unbound: (team: string) =>
+      `Este espacio de trabajo (${team}) no está vinculado a ninguna empresa de hsm-report. Pide a tu administrador que ejecute \`hsm-report slack bind --team ${team} --tenant <empresa>\`.`,
+    notAllowed: "No tienes permiso para pedir reportes de HSM. Pide a tu administrador que te agregue.",
+    queued: (what: string) => `Preparando tu reporte (${what}). Lo publicaré en este canal.`,
+    progressStart: "Generando reporte…",
+    progress: (pct: number, rows: number, total: number) =>
+      `Generando reporte… ${pct} % (${number(rows, "es")} de ${number(total, "es")} filas)`,
+    ready: (rows: number) => `Reporte listo: ${number(rows, "es")} filas.`,
+    empty: (from: string, to: string, zone: string) =>
+      `No hay mensajes para estos filtros entre el ${from} y el ${to} (${zone}), así que no adjunto un archivo vacío.`,
+    failed: (text: string) => `:warning: ${text}`,
+    notInChannel:
+      "No puedo publicar en este canal porque no soy miembro. Invítame con `/invite @hsm-report` y vuelve a pedir el reporte.",
+    tooBig: (mb: string) =>
+      `El archivo (${mb} MB) supera el límite de archivos de este espacio de trabajo. Pide el reporte en CSV (\`format:csv\`) o acota el período o los filtros.`,
+    uploadsDisabled: "Este espacio de trabajo no permite subir archivos. Pide a un administrador de Slack que lo habilite.",
+    historyTitle: "Tus últimos reportes",
+    historyEmpty: "Todavía no has pedido reportes.",
+    historyLine: (j: string) => j,
+    statusText: { queued: "en cola", running: "generándose", done: "listo", failed: "falló" } as Record<string, string>,
+    modalTitle: "Reporte HSM",
+    modalSubmit: "Generar",
+    modalClose: "Cancelar",
+    campaigns: "Campañas",
+    channels: "Canales",
+    allHint: "Vacío = todas",
+    from: "Desde",
+    to: "Hasta",
+    format: "Formato",
+    lang: "Idioma",
+    endBeforeStart: "La fecha final es anterior a la inicial.",
+    pickDate: "Elige una fecha.",
+  },
+  en: {
+    unbound: (team: string) =>
+      `This workspace (${team}) is not linked to any hsm-report company. Ask your administrator to run \`hsm-report slack bind --team ${team} --tenant <company>\`.`,
+    notAllowed: "You are not allowed to ask for HSM reports. Ask your administrator to add you.",
+    queued: (what: string) => `Preparing your report (${what}). I will post it in this channel.`,
+    progressStart: "Generating report…",
+    progress: (pct: number, rows: number, total: number) =>
+      `Generating report… ${pct} % (${number(rows, "en")} of ${number(total, "en")} rows)`,
+    ready: (rows: number) => `Report ready: ${number(rows, "en")} rows.`,
+    empty: (from: string, to: string, zone: string) =>
+      `No messages for these filters between ${from} and ${to} (${zone}), so no empty file is attached.`,
+    failed: (text: string) => `:warning: ${text}`,
+    notInChannel:
+      "I can't post in this channel because I'm not a member. Invite me with `/invite @hsm-report` and ask for the report again.",
+    tooBig: (mb: string) =>
+      `The file (${mb} MB) is over this workspace's file size limit. Ask for CSV (\`format:csv\`) or narrow the period or the filters.`,
+    uploadsDisabled: "This workspace does not allow file uploads. Ask a Slack administrator to enable them.",
+    historyTitle: "Your last reports",
+    historyEmpty: "You have not asked for any report yet.",
+    historyLine: (j: string) => j,
+    statusText: { queued: "queued", running: "running", done: "ready", failed: "failed" } as Record<string, string>,
+    modalTitle: "HSM report",
+    modalSubmit: "Generate",
+    modalClose: "Cancel",
+    campaigns: "Campaigns",
+    channels: "Channels",
+    allHint: "Empty = all",
+    from: "From",
+    to: "To",
+    format: "Format",
+    lang: "Language",
+    endBeforeStart: "The end date is before the start date.",
+    pickDate: "Pick a date.",
+  },
+};
+
+export function slackText(locale: Locale) {
+  return SLACK_TEXT[locale];
+}
+
+/** A request described in a few words: "2026-10-01 – 2026-10-31, Campaña chattigo, XLSX". */
+export function describeRequest(job: Pick<ReportJob, "request">): string {
+  const r = job.request;
+  const filters = [...r.campaigns, ...r.channels, ...r.agents, ...r.templates, ...r.states];
+  return [`${r.from} – ${r.to}`, ...filters, r.format.toUpperCase()].join(", ");
+}
+
+/** The summary, readable without opening the file: period and zone, filters, states, funnel. */
+export function summaryBlocks(s: ReportSummary): KnownBlock[] {
+  const t = SUMMARY_TEXT[s.locale];
+  const n = (v: number) => number(v, s.locale);
+  const filters = [
+    [t.campaigns, s.filters.campaigns],
+    [t.channels, s.filters.channels],
+    [t.agents, s.filters.agents],
+    [t.templates, s.filters.templates],
+    [t.states, s.filters.states.map((st) => STATE_LABELS[s.locale][st])],
+  ] as const;
+  const lines = [
+    `*${t.title}* · ${t.applied}: *${s.applied.from} – ${s.applied.to}* (${s.tenant.timeZone})`,
+    ...(s.clamped && s.dataStartDate ? [t.clamped(s.dataStartDate)] : []),
+    filters.map(([label, values]) => `${label}: ${values.length ? values.join(", ") : t.all}`).join(" · "),
+  ];
+  const blocks: KnownBlock[] = [{ type: "section", text: { type: "mrkdwn", text: lines.join("\n") } }];
+  if (s.totals.total === 0) {
+    blocks.push({ type: "section", text: { type: "mrkdwn", text: t.noMessages } });
+    return blocks;
+  }
+  const f = s.totals.funnel;
+  blocks.push(
+    {
+      type: "section",
+      text: {
+        type: "mrkdwn",
+        text:
+          `*${t.total}: ${n(s.totals.total)}*\n` +
+          STATES.filter((st) => s.totals.byState[st] > 0)
+            .map((st) => `${STATE_LABELS[s.locale][st]}: ${n(s.totals.byState[st])}`)
+            .join(" · "),
+      },
+    },
+    {
+      type: "section",
+      text: {
+        type: "mrkdwn",
+        text:
+          `*${t.funnel}*: ${t.funnelSteps.sent} ${n(f.sent)} → ${t.funnelSteps.delivered} ${n(f.delivered)} (${percent(f.stepRates.delivered, s.locale)}) → ` +
+          `${t.funnelSteps.read} ${n(f.read)} (${percent(f.stepRates.read, s.locale)}) → ${t.funnelSteps.replied} ${n(f.replied)} (${percent(f.stepRates.replied, s.locale)})\n` +
+          `${t.invalidNumbers}: ${n(s.totals.invalidNumbers)}`,
+      },
+    },
+  );
+  return blocks;
+}
+
+export function summaryFallbackText(s: ReportSummary): string {
+  const t = SUMMARY_TEXT[s.locale];
+  return `${t.title}: ${s.applied.from} – ${s.applied.to}, ${t.total.toLowerCase()} ${number(s.totals.total, s.locale)}`;
+}
+
+export function historyBlocks(jobs: ReportJob[], locale: Locale): KnownBlock[] {
+  const t = slackText(locale);
+  if (jobs.length === 0) return [{ type: "section", text: { type: "mrkdwn", text: t.historyEmpty } }];
+  const lines = jobs.map((j) => {
+    const when = j.createdAt.toISOString().slice(0, 16).replace("T", " ");
+    const file = j.permalink ? `<${j.permalink}|${j.fileName ?? "archivo"}>` : (j.fileName ?? "");
+    const size = j.fileBytes ? ` · ${(j.fileBytes / 1024).toFixed(0)} KiB` : "";
+    const rows = j.rows !== null ? ` · ${number(j.rows, locale)} ${locale === "es" ? "filas" : "rows"}` : "";
+    const status = t.statusText[j.status] ?? j.status;
+    return `• ${when} UTC · ${describeRequest(j)} · ${status}${rows}${size}${file ? ` · ${file}` : ""}`;
+  });
+  return [
+    { type: "section", text: { type: "mrkdwn", text: `*${t.historyTitle}*` } },
+    { type: "section", text: { type: "mrkdwn", text: lines.join("\n") } },
+  ];
+}
