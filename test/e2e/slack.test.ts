@@ -142,8 +142,8 @@ describe.each(DATABASES)("Slack app on $kind", ({ fresh }) => {
       "Cobranza octubre",
       "Recordatorio de citas",
     ]);
-    const from = (view.blocks[2]?.element as { initial_date: string }).initial_date;
-    const to = (view.blocks[3]?.element as { initial_date: string }).initial_date;
+    const from = (view.blocks[2]?.element as { initial_date?: string } | undefined)?.initial_date as string;
+    const to = (view.blocks[3]?.element as { initial_date?: string } | undefined)?.initial_date as string;
 
     const submit = (values: Record<string, unknown>) =>
       postSigned(
