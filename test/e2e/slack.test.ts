@@ -1,6 +1,6 @@
 // The Slack app end to end: the real Bolt app behind our HTTP server, correctly signed requests,
 // and a local fake of Slack's Web API that records what a user would see.
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import ExcelJS from "exceljs";
@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runDemo } from "../../src/demo/run-demo.ts";
 import { localDate } from "../../src/domain/local-time.ts";
 import { resolveRange } from "../../src/domain/relative-range.ts";
-import { bindSlackWorkspace } from "../../src/store/chat-bindings.ts";
+import { allowChatUser, bindSlackWorkspace } from "../../src/store/chat-bindings.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
 import { DATABASES, type TestDatabase } from "../support/databases.ts";
 import { type FakeSlack, startFakeSlack } from "../support/fake-slack.ts";
@@ -184,9 +184,33 @@ describe.each(DATABASES)("Slack app on $kind", ({ fresh }) => {
       errors: { campaigns: "No encuentro la campaña `Campaña borrada`. ¿Quisiste decir `Campaña chattigo`?" },
     });
 
+    // The form opens on the last 7 days in the tenant's zone.
+    const demo = await app.store.prisma.tenant.findUniqueOrThrow({ where: { slug: "demo" } });
+    expect({ from, to }).toEqual(resolveRange({ kind: "lastDays", days: 7 }, localDate(Date.now(), demo.timeZone)));
+
+    // The same report as the text command, through the form: XLSX, last 30 days, no filters.
+    const range = resolveRange({ kind: "lastDays", days: 30 }, localDate(Date.now(), demo.timeZone));
+    const xlsx = await submit(
+      values({
+        campaigns: { campaigns: { type: "multi_static_select", selected_options: [] } },
+        from: { from: { type: "datepicker", selected_date: range.from } },
+        to: { to: { type: "datepicker", selected_date: range.to } },
+        format: { format: { type: "radio_buttons", selected_option: { value: "xlsx" } } },
+        lang: { lang: { type: "radio_buttons", selected_option: { value: "es" } } },
+      }),
+    );
+    expect([xlsx.status, xlsx.text]).toEqual([200, ""]);
+    const [viaForm] = await until("the form's XLSX", () => (uploadsTo("C0FORM").length ? uploadsTo("C0FORM") : null));
+    const out = join(mkdtempSync(join(tmpdir(), "hsm-gen-")), "generated.xlsx");
+    const generated = runCli(["generate", "--tenant", "demo", "--from", range.from, "--to", range.to, "-o", out], {
+      DATABASE_URL: db.url,
+    });
+    expect(generated.status, generated.stderr).toBe(0);
+    expect(await sheetRows(viaForm?.bytes as Buffer)).toEqual(await sheetRows(readFileSync(out)));
+
     const ok = await submit(values());
     expect([ok.status, ok.text]).toEqual([200, ""]);
-    const [upload] = await until("the form's upload", () => (uploadsTo("C0FORM").length ? uploadsTo("C0FORM") : null));
+    const [, upload] = await until("the form's CSV", () => (uploadsTo("C0FORM").length > 1 ? uploadsTo("C0FORM") : null));
     expect(upload?.filename.endsWith(".csv")).toBe(true);
     const lines = upload?.bytes.toString("utf8").split("\n").filter(Boolean) ?? [];
     expect(lines[0]).toBe(
@@ -200,6 +224,76 @@ describe.each(DATABASES)("Slack app on $kind", ({ fresh }) => {
       },
     });
     expect(lines.length - 1).toBe(expected);
+  });
+
+  it("the form refuses a period that ends before the data start date, on the field", async () => {
+    const restricted = await startTestApp(db.url, { ...env(), DATA_START_DATE: "2026-01-01" });
+    try {
+      const opened = slack.callsTo("views.open").length;
+      await postSigned(restricted.url, slashCommandBody("", { channel_id: "C0OLD" }));
+      const view = (await until("views.open", () => slack.callsTo("views.open")[opened])).args.view as {
+        private_metadata: string;
+      };
+      const res = await postSigned(
+        restricted.url,
+        interactionBody({
+          type: "view_submission",
+          team: { id: TEAM },
+          user: { id: "U0ANA", team_id: TEAM },
+          view: {
+            id: "V0FAKE",
+            type: "modal",
+            callback_id: "hsm_report_form",
+            private_metadata: view.private_metadata,
+            state: {
+              values: {
+                from: { from: { type: "datepicker", selected_date: "2025-10-01" } },
+                to: { to: { type: "datepicker", selected_date: "2025-10-31" } },
+              },
+            },
+          },
+        }),
+      );
+      expect(res.json).toEqual({
+        response_action: "errors",
+        errors: { to: "No hay datos antes del 2026-01-01: elige un período que termine ese día o después." },
+      });
+    } finally {
+      await restricted.stop();
+    }
+  });
+
+  it("a tenant with more than 100 campaigns gets a searchable list in the form", async () => {
+    const demo = await app.store.prisma.tenant.findUniqueOrThrow({ where: { slug: "demo" } });
+    await app.store.prisma.campaign.createMany({
+      data: Array.from({ length: 101 }, (_, i) => ({ tenantId: demo.id, name: `Campaña extra ${i}` })),
+    });
+    try {
+      const opened = slack.callsTo("views.open").length;
+      await command("", { channel_id: "C0MANY" });
+      const view = (await until("views.open", () => slack.callsTo("views.open")[opened])).args.view as {
+        blocks: { block_id: string; element: Record<string, unknown> }[];
+      };
+      expect(view.blocks[0]?.element).toEqual({ type: "multi_external_select", action_id: "campaigns", min_query_length: 0 });
+      expect(view.blocks[1]?.element.type).toBe("multi_static_select");
+    } finally {
+      await app.store.prisma.campaign.deleteMany({ where: { tenantId: demo.id, name: { startsWith: "Campaña extra" } } });
+    }
+  });
+
+  it("with an allow-list, only listed people may ask", async () => {
+    const demo = await app.store.prisma.tenant.findUniqueOrThrow({ where: { slug: "demo" } });
+    await allowChatUser(app.store, demo.id, "slack", "U0ANA");
+    try {
+      const refused = await command("help", { user_id: "U0OTRO" });
+      expect(refused.json).toEqual({
+        response_type: "ephemeral",
+        text: "No tienes permiso para pedir reportes de HSM. Pide a tu administrador que te agregue.",
+      });
+      expect(String((await command("help")).json?.text)).toMatch(/^\*Reporte de gestión HSM\*/);
+    } finally {
+      await app.store.prisma.chatAllowedUser.deleteMany({ where: { tenantId: demo.id } });
+    }
   });
 
   it("the form searches campaigns as you type (block_suggestion)", async () => {
@@ -298,6 +392,40 @@ describe.each(DATABASES)("Slack app on $kind", ({ fresh }) => {
       expect(uploadsTo("C0BIG")).toEqual([]);
     } finally {
       slack.maxFileBytes = Number.POSITIVE_INFINITY;
+    }
+  });
+});
+
+describe("a job that fails for an unexpected reason", () => {
+  it("says what went wrong and how to try again", async () => {
+    const { freshSqlite } = await import("../support/databases.ts");
+    const db = freshSqlite();
+    const slack = await startFakeSlack();
+    // Reports cannot be written under a file: the job fails inside, not because of the request.
+    const blocked = join(mkdtempSync(join(tmpdir(), "hsm-blocked-")), "file");
+    writeFileSync(blocked, "");
+    const app = await startTestApp(db.url, {
+      SLACK_BOT_TOKEN: "xoxb-test-token",
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      REPORTS_DIR: join(blocked, "reports"),
+      JOB_POLL_MS: "50",
+    });
+    try {
+      await runDemo(app.store, { messages: 100, windowDays: 30, now: new Date() });
+      const demo = await app.store.prisma.tenant.findUniqueOrThrow({ where: { slug: "demo" } });
+      await bindSlackWorkspace(app.store, TEAM, demo.id, new Date());
+      await postSigned(app.url, slashCommandBody("last 30d", { channel_id: "C0BROKEN" }));
+      const update = await until("the failure", () =>
+        slack.callsTo("chat.update").find((c) => c.args.channel === "C0BROKEN" && String(c.args.text).startsWith(":warning:")),
+      );
+      expect(update.args.text).toMatch(
+        /^:warning: No se pudo generar el reporte \(ENOTDIR: .+\)\. Vuelve a ejecutar el mismo comando; si vuelve a fallar, avisa a tu administrador\.$/,
+      );
+    } finally {
+      await app.stop();
+      await slack.close();
+      await db.drop();
     }
   });
 });
