@@ -3,46 +3,17 @@
 // takes seconds, not the minutes the ingest path would.
 
 import { DEMO_AGENTS, DEMO_CAMPAIGNS, DEMO_CHANNELS, DEMO_TEMPLATES, demoMessage } from "../../src/demo/demo-data.ts";
-import { deriveLifecycle, evidenceOf, type MetaEvent } from "../../src/domain/lifecycle.ts";
+import { evidenceOf, type MetaEvent } from "../../src/domain/lifecycle.ts";
 import { detectOutboundError } from "../../src/domain/send-checks.ts";
 import { toMetaEvent } from "../../src/domain/webhook-events.ts";
 import { parseSendRecord } from "../../src/ingest/parse-send-record.ts";
+import { lifecycleValues } from "../../src/store/message-lifecycle.ts";
 import type { Store } from "../../src/store/open-store.ts";
 import { all, chunks, run, valuesList } from "../../src/store/sql.ts";
 import { createTenant, findTenantBySlug } from "../../src/store/tenants.ts";
+import { MESSAGE_COLUMNS } from "../../src/store/upsert-records.ts";
 
 export const BENCH_TENANT = "bench";
-const COLUMNS = [
-  "tenant_id",
-  "platform_id",
-  "wamid",
-  "campaign_id",
-  "channel_id",
-  "agent_id",
-  "template_id",
-  "destination",
-  "body",
-  "header",
-  "queued_at",
-  "outbound_at",
-  "outbound_error",
-  "sent_at",
-  "delivered_at",
-  "read_at",
-  "replied_at",
-  "failed_at",
-  "meta_error_code",
-  "meta_error_title",
-  "pricing_category",
-  "event_keys",
-  "state",
-  "outbound_stage",
-  "sent_stage",
-  "delivered_stage",
-  "read_stage",
-  "comment",
-  "updated_at",
-];
 
 export async function messageCount(store: Store): Promise<number> {
   const tenant = await findTenantBySlug(store, BENCH_TENANT);
@@ -110,7 +81,6 @@ export async function buildStore(store: Store, n: number, now: Date, log: (line:
         return "event" in m ? [m.event as MetaEvent] : [];
       });
       const evidence = evidenceOf(send, events, 30);
-      const l = deriveLifecycle(send, evidence);
       rows.push([
         tenant.id,
         r.id,
@@ -125,28 +95,13 @@ export async function buildStore(store: Store, n: number, now: Date, log: (line:
         r.queuedAt,
         r.outboundAt,
         outboundError,
-        evidence.sentAt,
-        evidence.deliveredAt,
-        evidence.readAt,
-        evidence.repliedAt,
-        evidence.failure?.at ?? null,
-        evidence.failure?.code ?? null,
-        evidence.failure?.title ?? null,
-        evidence.pricing,
-        "",
-        l.state,
-        l.stages.outbound,
-        l.stages.sent,
-        l.stages.delivered,
-        l.stages.read,
-        l.comment,
-        now,
+        ...lifecycleValues(send, evidence, new Set(), now),
       ]);
     }
     await store.sql.transaction(function* () {
       for (const part of chunks(rows, 500)) {
         yield* run(
-          `INSERT INTO messages (${COLUMNS.join(", ")}) VALUES ${valuesList(part.length, COLUMNS.length)}`,
+          `INSERT INTO messages (${MESSAGE_COLUMNS.join(", ")}) VALUES ${valuesList(part.length, MESSAGE_COLUMNS.length)}`,
           part.flat() as never[],
         );
       }
@@ -159,4 +114,12 @@ export async function buildStore(store: Store, n: number, now: Date, log: (line:
       yield* run("ANALYZE messages");
     });
   }
+}
+
+/** The benchmark's store: a file in .bench/, or the bench_report schema of the PostgreSQL server. */
+export function benchDatabaseUrl(kind: "sqlite" | "postgresql", work: string, postgres: string): string {
+  if (kind === "sqlite") return `file:${work}/report.db`;
+  const u = new URL(postgres);
+  u.searchParams.set("schema", "bench_report");
+  return u.toString();
 }

@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { packageRoot } from "../../src/package-root.ts";
 import { parseDatabaseUrl } from "../../src/store/database-url.ts";
 import { openStore } from "../../src/store/open-store.ts";
-import { BENCH_TENANT, buildStore, messageCount } from "./build-store.ts";
+import { BENCH_TENANT, benchDatabaseUrl, buildStore, messageCount } from "./build-store.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -91,14 +91,7 @@ const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 const mark = (ok: boolean) => (ok ? "ok  " : "MISS");
 
 async function benchOne(kind: "sqlite" | "postgresql") {
-  const databaseUrl =
-    kind === "sqlite"
-      ? `file:${join(WORK, "report.db")}`
-      : (() => {
-          const u = new URL(args.postgres as string);
-          u.searchParams.set("schema", "bench_report");
-          return u.toString();
-        })();
+  const databaseUrl = benchDatabaseUrl(kind, WORK, args.postgres as string);
   const store = await openStore(databaseUrl);
   const tenantId = async () => (await store.prisma.tenant.findUnique({ where: { slug: BENCH_TENANT } }))?.id;
   if (args.rebuild || (await messageCount(store)) !== N) {

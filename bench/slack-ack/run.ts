@@ -11,7 +11,7 @@ import { openStore } from "../../src/store/open-store.ts";
 import { startFakeSlack } from "../../test/support/fake-slack.ts";
 import { startServerProcess } from "../../test/support/server-process.ts";
 import { postSigned, SIGNING_SECRET, slashCommandBody, TEAM } from "../../test/support/slack.ts";
-import { BENCH_TENANT, buildStore, messageCount } from "../report/build-store.ts";
+import { BENCH_TENANT, benchDatabaseUrl, buildStore, messageCount } from "../report/build-store.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -29,14 +29,7 @@ const WORK = join(ROOT, ".bench");
 mkdirSync(WORK, { recursive: true });
 
 async function benchOne(kind: "sqlite" | "postgresql") {
-  const databaseUrl =
-    kind === "sqlite"
-      ? `file:${join(WORK, "report.db")}`
-      : (() => {
-          const u = new URL(args.postgres as string);
-          u.searchParams.set("schema", "bench_report");
-          return u.toString();
-        })();
+  const databaseUrl = benchDatabaseUrl(kind, WORK, args.postgres as string);
   const store = await openStore(databaseUrl);
   if ((await messageCount(store)) !== N) {
     console.log(`[${kind}] building a store of ${N.toLocaleString("en-US")} messages…`);

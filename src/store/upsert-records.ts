@@ -69,7 +69,7 @@ function* ensureDimension(
   return ids;
 }
 
-const MESSAGE_COLUMNS = [
+export const MESSAGE_COLUMNS = [
   "tenant_id",
   "platform_id",
   "wamid",
