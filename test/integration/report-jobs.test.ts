@@ -1,25 +1,13 @@
 // Report jobs in the store: claimed by exactly one worker, held by a lease, taken over only once the
 // lease has run out (a worker that died), and listed for the person who asked.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ReportRequest } from "../../src/domain/report-request.ts";
 import { openStore, type Store } from "../../src/store/open-store.ts";
 import { claimNextJob, completeJob, createJob, recentJobs, renewLease } from "../../src/store/report-jobs.ts";
 import { createTenant } from "../../src/store/tenants.ts";
 import { DATABASES, type TestDatabase } from "../support/databases.ts";
+import { reportRequest } from "../support/report-fixture.ts";
 
-const request: ReportRequest = {
-  tenant: "acme",
-  from: "2026-10-01",
-  to: "2026-10-31",
-  campaigns: [],
-  channels: [],
-  agents: [],
-  templates: [],
-  states: [],
-  format: "xlsx",
-  locale: "es",
-  allowCsvFallback: false,
-};
+const request = reportRequest({ from: "2026-10-01", to: "2026-10-31" });
 
 describe.each(DATABASES)("report jobs on $kind", ({ fresh }) => {
   let db: TestDatabase;

@@ -15,7 +15,7 @@ import { generateReport } from "../../src/reports/engine.ts";
 import { DEFAULT_REPORT_SETTINGS, type ReportSettings } from "../../src/reports/plan.ts";
 import { openStore, type Store } from "../../src/store/open-store.ts";
 import { DATABASES, type TestDatabase } from "../support/databases.ts";
-import { FROM, IN_RANGE, seedReportFixture, TO, ZONE } from "../support/report-fixture.ts";
+import { FROM, IN_RANGE, reportRequest, seedReportFixture, TO, ZONE } from "../support/report-fixture.ts";
 
 // SPEC's labels, written out here rather than imported, so the test checks the product against SPEC.
 const SPEC = {
@@ -128,20 +128,7 @@ function expectedEs(m: StoreRow): (string | null)[] {
   ];
 }
 
-const request = (over: Partial<ReportRequest> = {}): ReportRequest => ({
-  tenant: "acme",
-  from: FROM,
-  to: TO,
-  campaigns: [],
-  channels: [],
-  agents: [],
-  templates: [],
-  states: [],
-  format: "xlsx",
-  locale: "es",
-  allowCsvFallback: false,
-  ...over,
-});
+const request = reportRequest;
 
 async function readXlsx(path: string) {
   const wb = new ExcelJS.Workbook();

@@ -11,22 +11,9 @@ import { DEFAULT_REPORT_SETTINGS } from "../../src/reports/plan.ts";
 import { runReport } from "../../src/reports/run-report.ts";
 import { openStore, type Store } from "../../src/store/open-store.ts";
 import { DATABASES, type TestDatabase } from "../support/databases.ts";
-import { FROM, IN_RANGE, seedReportFixture, TO } from "../support/report-fixture.ts";
+import { IN_RANGE, reportRequest, seedReportFixture } from "../support/report-fixture.ts";
 
-const request = (over: Partial<ReportRequest> = {}): ReportRequest => ({
-  tenant: "acme",
-  from: FROM,
-  to: TO,
-  campaigns: [],
-  channels: [],
-  agents: [],
-  templates: [],
-  states: [],
-  format: "csv",
-  locale: "es",
-  allowCsvFallback: false,
-  ...over,
-});
+const request = (over: Partial<ReportRequest> = {}) => reportRequest({ format: "csv", ...over });
 
 describe.each(DATABASES)("reports in worker threads on $kind", ({ fresh }) => {
   let db: TestDatabase;

@@ -2,6 +2,7 @@
 // failures with and without a cause, texts a spreadsheet would run as formulas, quotes, commas and
 // line breaks, accents and emoji, and messages either side of the range's local-day boundaries.
 // Loaded through the real ingest paths.
+import type { ReportRequest } from "../../src/domain/report-request.ts";
 import type { WebhookEvent } from "../../src/domain/webhook-events.ts";
 import { metaWebhookBody } from "../../src/ingest/meta-body.ts";
 import { parseWebhook } from "../../src/ingest/parse-webhook.ts";
@@ -126,4 +127,22 @@ export async function seedReportFixture(store: Store, slug = "acme"): Promise<nu
     data: { name: "Ventas" },
   });
   return tenant.id;
+}
+
+/** A request for the fixture's tenant and range (XLSX, Spanish, no filters), with changes. */
+export function reportRequest(over: Partial<ReportRequest> = {}): ReportRequest {
+  return {
+    tenant: "acme",
+    from: FROM,
+    to: TO,
+    campaigns: [],
+    channels: [],
+    agents: [],
+    templates: [],
+    states: [],
+    format: "xlsx",
+    locale: "es",
+    allowCsvFallback: false,
+    ...over,
+  };
 }
