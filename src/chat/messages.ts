@@ -1,7 +1,9 @@
 // What the bot says, in the tenant's language. Every error names what was wrong and what to do.
 import { STATE_LABELS } from "../domain/labels.ts";
-import type { ReportError } from "../domain/report-errors.ts";
+import { isReportError, type ReportError } from "../domain/report-errors.ts";
 import type { Locale } from "../domain/tenant.ts";
+import { failureText } from "../jobs/failure-text.ts";
+import { isStoreUnavailable } from "../store/errors.ts";
 
 const q = (s: string) => `\`${s}\``;
 const list = (items: string[], or: string) =>
@@ -99,4 +101,10 @@ export function reportErrorText(error: ReportError, locale: Locale): string {
     default:
       return error.message;
   }
+}
+
+/** A job's failure that is not the chat platform's: the request's own problem, or an unexpected one. */
+export function explainReportFailure(error: unknown, locale: Locale): { code: string; text: string } {
+  if (isReportError(error)) return { code: error.code, text: reportErrorText(error, locale) };
+  return { code: isStoreUnavailable(error) ? "store_unavailable" : "internal_error", text: failureText(locale, error) };
 }

@@ -3,13 +3,9 @@
 import { randomUUID } from "node:crypto";
 import { rm } from "node:fs/promises";
 import { basename, join } from "node:path";
-import type { DeliveryProblem, ReportDelivery } from "../chat/conversation.ts";
-import { reportErrorText } from "../chat/messages.ts";
-import { isReportError } from "../domain/report-errors.ts";
 import type { Logger } from "../log.ts";
 import type { ReportSettings } from "../reports/plan.ts";
 import { runReport } from "../reports/run-report.ts";
-import { isStoreUnavailable } from "../store/errors.ts";
 import type { Store } from "../store/open-store.ts";
 import {
   claimNextJob,
@@ -23,7 +19,7 @@ import {
   releaseJob,
   renewLease,
 } from "../store/report-jobs.ts";
-import { failureText } from "./failure-text.ts";
+import type { ReportDelivery } from "./delivery.ts";
 
 export interface JobRunnerOptions {
   store: Store;
@@ -167,14 +163,7 @@ export class JobRunner {
       log.info({ job: job.id, rows: report.rows, bytes: report.bytes }, "report delivered");
     } catch (error) {
       if (signal.aborted) return; // stopping: the job goes back to the queue
-      const problem: DeliveryProblem =
-        delivery.explain(error, job) ??
-        (isReportError(error)
-          ? { code: error.code, text: reportErrorText(error, job.request.locale) }
-          : {
-              code: isStoreUnavailable(error) ? "store_unavailable" : "internal_error",
-              text: failureText(job.request.locale, error),
-            });
+      const problem = delivery.explain(error, job);
       log.warn({ err: error, job: job.id, code: problem.code }, "report job failed");
       await delivery
         .failed(job, ref, problem)

@@ -5,6 +5,7 @@ import type { webApi } from "@slack/bolt";
 import type { ReportSummary } from "../../domain/report-summary.ts";
 import type { ReportJob } from "../../store/report-jobs.ts";
 import type { DeliveredFile, DeliveryProblem, ReportDelivery } from "../conversation.ts";
+import { explainReportFailure } from "../messages.ts";
 import { slackText, summaryBlocks, summaryFallbackText } from "./slack-blocks.ts";
 
 export interface SlackConversation {
@@ -121,9 +122,9 @@ export class SlackDelivery implements ReportDelivery {
     await this.client.chat.postMessage({ channel: c.userId, text });
   }
 
-  explain(error: unknown, job: ReportJob): DeliveryProblem | null {
+  explain(error: unknown, job: ReportJob): DeliveryProblem {
     const code = slackErrorCode(error);
-    if (!code) return null;
+    if (!code) return explainReportFailure(error, job.request.locale);
     const t = slackText(job.request.locale);
     if (NOT_IN_CHANNEL.has(code)) return { code: "slack_not_in_channel", text: t.notInChannel };
     if (TOO_BIG.has(code)) {

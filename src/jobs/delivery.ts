@@ -1,0 +1,36 @@
+// The port every chat platform implements so that a job (or, later, a schedule) can answer in the
+// conversation that asked: one message showing progress, then the file and its summary, or why not.
+// It lives with the jobs that call it; the chat adapters (which may import jobs) implement it.
+import type { ReportSummary } from "../domain/report-summary.ts";
+import type { ReportJob } from "../store/report-jobs.ts";
+
+export interface DeliveredFile {
+  fileId: string;
+  permalink: string | null;
+}
+
+/** A failure the person in the conversation can act on, in their language. */
+export interface DeliveryProblem {
+  code: string;
+  text: string;
+}
+
+export interface ReportDelivery {
+  /** Posts the progress message (or finds the one a previous attempt posted); returns its reference. */
+  start(job: ReportJob): Promise<string>;
+  progress(job: ReportJob, ref: string, rows: number, total: number): Promise<void>;
+  /** Uploads the file into the conversation with the summary beside it. */
+  deliver(
+    job: ReportJob,
+    ref: string,
+    file: { path: string; name: string; bytes: number },
+    summary: ReportSummary,
+  ): Promise<DeliveredFile>;
+  /** The file is there (possibly from an earlier attempt): the progress message says so. */
+  finish(job: ReportJob, ref: string, summary: ReportSummary, delivered: DeliveredFile): Promise<void>;
+  /** No messages in the range: said in words, no empty file. */
+  empty(job: ReportJob, ref: string, summary: ReportSummary): Promise<void>;
+  failed(job: ReportJob, ref: string | null, problem: DeliveryProblem): Promise<void>;
+  /** Any failure of the job → what to tell the person, in their language, and a code for the log. */
+  explain(error: unknown, job: ReportJob): DeliveryProblem;
+}
