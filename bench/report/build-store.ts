@@ -7,11 +7,10 @@ import { evidenceOf, type MetaEvent } from "../../src/domain/lifecycle.ts";
 import { detectOutboundError } from "../../src/domain/send-checks.ts";
 import { toMetaEvent } from "../../src/domain/webhook-events.ts";
 import { parseSendRecord } from "../../src/ingest/parse-send-record.ts";
-import { lifecycleValues } from "../../src/store/message-lifecycle.ts";
 import type { Store } from "../../src/store/open-store.ts";
 import { all, chunks, run, valuesList } from "../../src/store/sql.ts";
 import { createTenant, findTenantBySlug } from "../../src/store/tenants.ts";
-import { MESSAGE_COLUMNS } from "../../src/store/upsert-records.ts";
+import { MESSAGE_COLUMNS, messageRow } from "../../src/store/upsert-records.ts";
 
 export const BENCH_TENANT = "bench";
 
@@ -81,22 +80,13 @@ export async function buildStore(store: Store, n: number, now: Date, log: (line:
         return "event" in m ? [m.event as MetaEvent] : [];
       });
       const evidence = evidenceOf(send, events, 30);
-      rows.push([
-        tenant.id,
-        r.id,
-        r.waMessageId,
-        campaigns.get(r.campaign),
-        channels.get(r.channel),
-        agents.get(r.agent),
-        templates.get(r.hsm.id),
-        r.destination,
-        r.body,
-        r.header,
-        r.queuedAt,
-        r.outboundAt,
-        outboundError,
-        ...lifecycleValues(send, evidence, new Set(), now),
-      ]);
+      const ids = {
+        campaign: campaigns.get(r.campaign) as number,
+        channel: channels.get(r.channel) as number,
+        agent: agents.get(r.agent) as number,
+        template: templates.get(r.hsm.id) as number,
+      };
+      rows.push(messageRow(tenant.id, r, ids, send, evidence, new Set(), now));
     }
     await store.sql.transaction(function* () {
       for (const part of chunks(rows, 500)) {

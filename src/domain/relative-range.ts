@@ -1,6 +1,6 @@
 // Date ranges people ask for in chat ("last week", "this month") → local calendar dates. Pure: the
 // caller passes today's date in the tenant's zone.
-import { addDays, isIsoDate } from "./local-time.ts";
+import { addDays } from "./local-time.ts";
 
 export type RangeSpec =
   | { kind: "today" }
@@ -59,5 +59,3 @@ export function parseExplicitRange(text: string): { from: string; to: string } |
   if (!m) return null;
   return { from: m[1] as string, to: m[2] as string };
 }
-
-export { isIsoDate };

@@ -1,5 +1,5 @@
 // What a report is asked for, and the rules on its dates (SPEC "The report", rule 8).
-import { addDays, isIsoDate } from "./local-time.ts";
+import { isIsoDate } from "./local-time.ts";
 import { ReportError } from "./report-errors.ts";
 import type { Locale } from "./tenant.ts";
 
@@ -59,11 +59,4 @@ export function applyDateRules(from: string, to: string, dataStartDate: string |
   }
   if (dataStartDate && from < dataStartDate) return { from: dataStartDate, to, clamped: true };
   return { from, to, clamped: false };
-}
-
-/** Number of calendar days in an inclusive range. */
-export function daysInRange(from: string, to: string): number {
-  let n = 1;
-  for (let d = from; d < to; d = addDays(d, 1)) n++;
-  return n;
 }

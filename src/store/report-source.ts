@@ -2,12 +2,12 @@
 // and the message rows, streamed in bounded memory (raw SQL: Prisma's query API pages too slowly
 // for a million rows, NOTES.md).
 import Cursor from "pg-cursor";
-import { isLocale } from "../domain/tenant.ts";
+import type { SummaryGroup } from "../domain/report-summary.ts";
 import type { SqlStore } from "./open-sql.ts";
 import { numberPlaceholders, type PgRunner } from "./pg-runner.ts";
 import { all, asDate, placeholders, type Row, type SqlValue } from "./sql.ts";
 import { type SqliteRunner, sqliteDate } from "./sqlite-runner.ts";
-import type { Tenant } from "./tenants.ts";
+import { type Tenant, toTenant } from "./tenants.ts";
 
 export interface Dimensions {
   campaigns: { id: number; name: string }[];
@@ -45,13 +45,13 @@ export async function reportTenant(store: SqlStore, slug: string): Promise<Tenan
     return yield* all(`SELECT id, slug, name, time_zone, locale FROM tenants WHERE slug = ?`, [slug]);
   });
   if (!row) return null;
-  return {
+  return toTenant({
     id: Number(row.id),
     slug: String(row.slug),
     name: String(row.name),
     timeZone: String(row.time_zone),
-    locale: isLocale(row.locale) ? row.locale : "es",
-  };
+    locale: String(row.locale),
+  });
 }
 
 /** Which messages a report covers: one tenant, queued in [fromUtc, toUtc), optional id filters. */
@@ -122,16 +122,8 @@ export async function countMessages(store: SqlStore, f: MessageFilter): Promise<
   return Number(row?.n ?? 0);
 }
 
-export interface SummaryGroupRow {
-  campaignId: number;
-  state: string;
-  sent: boolean;
-  delivered: boolean;
-  read: boolean;
-  replied: boolean;
-  invalidNumber: boolean;
-  count: number;
-}
+/** A summary group as the store has it: the campaign's id, the state as stored. */
+export type SummaryGroupRow = Omit<SummaryGroup, "campaign" | "state"> & { campaignId: number; state: string };
 
 export async function summaryGroups(store: SqlStore, f: MessageFilter): Promise<SummaryGroupRow[]> {
   const { where, params } = filterSql(f);

@@ -20,7 +20,7 @@ export function newApiKey(): string {
   return API_KEY_PREFIX + randomBytes(24).toString("base64url");
 }
 
-function toTenant(row: { id: number; slug: string; name: string; timeZone: string; locale: string }): Tenant {
+export function toTenant(row: { id: number; slug: string; name: string; timeZone: string; locale: string }): Tenant {
   return { id: row.id, slug: row.slug, name: row.name, timeZone: row.timeZone, locale: isLocale(row.locale) ? row.locale : "es" };
 }
 

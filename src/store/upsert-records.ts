@@ -69,6 +69,34 @@ function* ensureDimension(
   return ids;
 }
 
+/** A message's values in MESSAGE_COLUMNS order. */
+export function messageRow(
+  tenantId: number,
+  r: SendRecord,
+  ids: { campaign: number; channel: number; agent: number; template: number },
+  send: SendFacts,
+  evidence: Evidence,
+  eventKeys: ReadonlySet<string>,
+  now: Date,
+): unknown[] {
+  return [
+    tenantId,
+    r.id,
+    send.wamid ?? null,
+    ids.campaign,
+    ids.channel,
+    ids.agent,
+    ids.template,
+    r.destination,
+    r.body,
+    r.header,
+    r.queuedAt,
+    r.outboundAt,
+    send.outboundError ?? null,
+    ...lifecycleValues(send, evidence, eventKeys, now),
+  ];
+}
+
 export const MESSAGE_COLUMNS = [
   "tenant_id",
   "platform_id",
@@ -285,22 +313,13 @@ export function upsertSendRecords(
           outcomeChanges.push({ id: e.id, outcome, reason, tenantId, platformId: r.id });
         }
       }
-      rows.push([
-        tenantId,
-        r.id,
-        wamid,
-        campaigns.get(r.campaign),
-        channels.get(r.channel),
-        agents.get(r.agent),
-        templates.get(r.hsm.id),
-        r.destination,
-        r.body,
-        r.header,
-        r.queuedAt,
-        r.outboundAt,
-        outboundError,
-        ...lifecycleValues(send, evidence, eventKeys, options.now),
-      ]);
+      const ids = {
+        campaign: campaigns.get(r.campaign) as number,
+        channel: channels.get(r.channel) as number,
+        agent: agents.get(r.agent) as number,
+        template: templates.get(r.hsm.id) as number,
+      };
+      rows.push(messageRow(tenantId, r, ids, send, evidence, eventKeys, options.now));
     }
     for (const part of chunks(rows, 100)) {
       yield* run(
