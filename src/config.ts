@@ -1,5 +1,6 @@
 // The one place that reads the environment. Everything else receives a Config.
 import { z } from "zod";
+import type { HttpLimits } from "./http/server.ts";
 
 const DEFAULT_DATABASE_URL = "file:./data/hsm-report.db";
 
@@ -12,6 +13,8 @@ const databaseUrl = z
 
 const port = z.coerce.number().int().min(0).max(65_535);
 const positiveInt = z.coerce.number().int().positive();
+/** Seconds, decimals allowed ("0.5"), at most a day. */
+const seconds = z.coerce.number().positive().max(86_400);
 
 const schema = z.object({
   DATABASE_URL: databaseUrl.default(DEFAULT_DATABASE_URL),
@@ -22,7 +25,14 @@ const schema = z.object({
   WHATSAPP_APP_SECRET: z.string().min(1).optional(),
   STATUS_WINDOW_DAYS: positiveInt.default(30),
   INGEST_BATCH_MAX_EVENTS: positiveInt.default(2000),
-  INGEST_BATCH_MAX_WAIT_MS: z.coerce.number().int().min(0).default(10),
+  INGEST_QUEUE_MAX_EVENTS: positiveInt.default(20_000),
+  INGEST_QUEUE_MAX_BYTES: positiveInt.default(64 * 1024 * 1024),
+  INGEST_STORE_TIMEOUT_MS: positiveInt.default(1000),
+  HTTP_HEADERS_TIMEOUT_SECONDS: seconds.default(10),
+  HTTP_REQUEST_TIMEOUT_SECONDS: seconds.default(30),
+  HTTP_BODY_IDLE_TIMEOUT_SECONDS: seconds.default(5),
+  HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: seconds.default(5),
+  HTTP_MAX_CONNECTIONS: positiveInt.default(1000),
   DATABASE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).default(5000),
   DATA_START_DATE: z
     .string()
@@ -52,7 +62,8 @@ export interface Config {
   whatsapp: { verifyToken: string | null; appSecret: string | null };
   /** SPEC rule 6: status events later than this after the message left are not applied. */
   statusWindowDays: number;
-  ingest: { batchMaxEvents: number; batchMaxWaitMs: number };
+  ingest: { batchMaxEvents: number; queueMaxEvents: number; queueMaxBytes: number; storeTimeoutMs: number };
+  http: HttpLimits;
   /** Where report files are written before they are posted (and removed once posted). */
   reportsDir: string;
   /** Null when the Slack app is not configured. */
@@ -110,7 +121,20 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {})
     logLevel: s.LOG_LEVEL,
     whatsapp: { verifyToken: s.WHATSAPP_VERIFY_TOKEN ?? null, appSecret: s.WHATSAPP_APP_SECRET ?? null },
     statusWindowDays: s.STATUS_WINDOW_DAYS,
-    ingest: { batchMaxEvents: s.INGEST_BATCH_MAX_EVENTS, batchMaxWaitMs: s.INGEST_BATCH_MAX_WAIT_MS },
+    ingest: {
+      batchMaxEvents: s.INGEST_BATCH_MAX_EVENTS,
+      queueMaxEvents: s.INGEST_QUEUE_MAX_EVENTS,
+      queueMaxBytes: s.INGEST_QUEUE_MAX_BYTES,
+      storeTimeoutMs: s.INGEST_STORE_TIMEOUT_MS,
+    },
+    http: {
+      headersTimeoutMs: Math.round(s.HTTP_HEADERS_TIMEOUT_SECONDS * 1000),
+      // Node requires the whole-request timeout to be at least the headers timeout.
+      requestTimeoutMs: Math.round(Math.max(s.HTTP_REQUEST_TIMEOUT_SECONDS, s.HTTP_HEADERS_TIMEOUT_SECONDS) * 1000),
+      bodyIdleTimeoutMs: Math.round(s.HTTP_BODY_IDLE_TIMEOUT_SECONDS * 1000),
+      keepAliveTimeoutMs: Math.round(s.HTTP_KEEP_ALIVE_TIMEOUT_SECONDS * 1000),
+      maxConnections: s.HTTP_MAX_CONNECTIONS,
+    },
     reportsDir: s.REPORTS_DIR,
     slack: s.SLACK_BOT_TOKEN
       ? {

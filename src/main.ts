@@ -5,11 +5,15 @@ import type { ReportDelivery } from "./chat/conversation.ts";
 import { createSlackApp, type SlackFrontDoor } from "./chat/slack/slack-app.ts";
 import { SlackDelivery } from "./chat/slack/slack-delivery.ts";
 import type { Config } from "./config.ts";
-import { receiveSendRecords } from "./http/send-records-route.ts";
+import { sendRecordsRoute } from "./http/send-records-route.ts";
 import { closeServer, createHttpServer, healthHandler } from "./http/server.ts";
-import { receiveWebhook, verifyWebhook } from "./http/whatsapp-webhook-route.ts";
+import { webhookRoute } from "./http/whatsapp-webhook-route.ts";
 import { WebhookIngest } from "./ingest/webhook-ingest.ts";
 import { JobRunner } from "./jobs/job-runner.ts";
+
+/** What Bolt itself accepts on /slack/events (@slack/bolt 5.1's defaultBodyLimit). */
+const SLACK_MAX_BODY_BYTES = 4 * 1024 * 1024;
+
 import type { Logger } from "./log.ts";
 import { openStore, type Store } from "./store/open-store.ts";
 
@@ -31,8 +35,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<RunningAp
   const store = await openStore(config.databaseUrl, { log, busyTimeoutMs: config.databaseBusyTimeoutMs });
   const ingest = new WebhookIngest(store, {
     windowDays: config.statusWindowDays,
-    batchMaxEvents: config.ingest.batchMaxEvents,
-    batchMaxWaitMs: config.ingest.batchMaxWaitMs,
+    ...config.ingest,
     now,
     log,
   });
@@ -73,15 +76,27 @@ export async function startApp(config: Config, deps: AppDeps): Promise<RunningAp
 
   const server = createHttpServer(
     {
-      "/healthz": { GET: healthHandler(() => store.sql.ping()) },
-      ...(slackHandle ? { "/slack/events": { POST: (req, res) => slackHandle(req, res) } } : {}),
-      "/webhooks/whatsapp": {
-        GET: (_req, res, url) => verifyWebhook(webhook, url, res),
-        POST: (req, res) => receiveWebhook(webhook, req, res),
-      },
-      "/api/v1/messages": { POST: (req, res) => receiveSendRecords(records, req, res) },
+      "/healthz": { methods: { GET: healthHandler(() => store.sql.ping()) } },
+      ...(slackHandle
+        ? {
+            "/slack/events": {
+              // Bolt's own limit, applied here so the body is read under our idle timeout too; Bolt
+              // then takes the bytes as read (req.rawBody) and checks their signature itself.
+              maxBodyBytes: SLACK_MAX_BODY_BYTES,
+              methods: {
+                POST: ({ req, res, body }) => {
+                  (req as typeof req & { rawBody?: Buffer }).rawBody = body;
+                  slackHandle(req, res);
+                },
+              },
+            },
+          }
+        : {}),
+      "/webhooks/whatsapp": webhookRoute(webhook),
+      "/api/v1/messages": sendRecordsRoute(records),
     },
     log,
+    config.http,
   );
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -89,6 +104,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<RunningAp
   });
   await slack?.start();
   runner.start();
+  ingest.startSettling();
   const { port } = server.address() as AddressInfo;
   const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
   const url = `http://${host}:${port}`;
@@ -105,6 +121,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<RunningAp
         await slack?.stop();
         await runner.stop();
         await ingest.drain();
+        ingest.stop();
         await store.close();
         log.info("hsm-report stopped");
       })();

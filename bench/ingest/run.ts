@@ -1,7 +1,8 @@
 // Ingest benchmark: the real server (its own process) receives signed, Meta-shaped webhook POSTs
 // from a concurrent client; prints events/s, p99 latency and the server's peak RSS beside the targets.
 //
-//   npm run bench:ingest -- [--messages 300000] [--events 1000000] [--concurrency 32] [--db sqlite|postgresql|both]
+//   npm run bench:ingest -- [--messages 100000] [--concurrency 1,4,32] [--order shuffled|nearly-sorted]
+//                           [--per-post 50] [--db sqlite|postgresql|both]
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
@@ -19,70 +20,91 @@ import { createTenant } from "../../src/store/tenants.ts";
 
 const { values: args } = parseArgs({
   options: {
-    messages: { type: "string", default: "300000" },
-    events: { type: "string", default: "1000000" },
-    concurrency: { type: "string", default: "32" },
+    messages: { type: "string", default: "100000" },
+    concurrency: { type: "string", default: "1,4,32" },
+    order: { type: "string", default: "shuffled" },
+    "per-post": { type: "string", default: "50" },
     db: { type: "string", default: "both" },
     postgres: { type: "string", default: "postgresql://postgres@127.0.0.1:5432/test" },
   },
 });
+/** Messages per concurrency level: each level gets messages of its own, so no run meets the last one's events. */
 const MESSAGES = Number(args.messages);
-const EVENTS = Number(args.events);
-const CONCURRENCY = Number(args.concurrency);
+const LEVELS = String(args.concurrency)
+  .split(",")
+  .map((n) => Number(n.trim()))
+  .filter((n) => Number.isInteger(n) && n > 0);
+const ORDER = args.order === "nearly-sorted" ? "nearly-sorted" : "shuffled";
+if (args.order !== ORDER) throw new Error("--order is shuffled or nearly-sorted");
+const PER_POST = Number(args["per-post"]);
 const SECRET = "bench-app-secret";
-const TARGETS = { sqlite: 5000, postgresql: 3000 } as const;
-const P99_TARGET_MS = 200;
+const PHONE_NUMBER_ID = "106540352242922";
+/** events/s by database and number of connections (issue 7); other levels print without a target. */
+const TARGETS: Record<"sqlite" | "postgresql", Record<number, number>> = {
+  sqlite: { 1: 10_000, 4: 20_000 },
+  postgresql: { 4: 10_000 },
+};
+const P99_TARGET_MS = 50;
 const RSS_TARGET_MB = 300;
 const ROOT = packageRoot(import.meta.url);
 
 const wamid = (m: number) => `wamid.BENCH${m.toString(36).padStart(8, "0")}`;
 const T0 = Date.UTC(2026, 9, 1, 12);
 
+function statusEvents(m: number, extraDelivery: boolean): WebhookEvent[] {
+  const start = T0 + m * 200;
+  const statuses: [string, number][] = [
+    ["sent", start + 2_000],
+    ["delivered", start + 4_000],
+    ["read", start + 60_000],
+  ];
+  if (extraDelivery) statuses.push(["delivered", start + 9_000]);
+  return statuses.map(([status, at]) => ({
+    kind: "status",
+    wamid: wamid(m),
+    status,
+    at: new Date(at),
+    errorCode: null,
+    errorTitle: null,
+    pricingCategory: status === "sent" ? "marketing" : null,
+    phoneNumberId: PHONE_NUMBER_ID,
+  }));
+}
+
 /**
- * The stream Meta would send: sent → delivered → read per message, a second delivery for some
- * messages to reach the event count, 10 % of messages with their events out of order, and 5 % of
- * all events re-sent (duplicates).
+ * The events Meta would send about messages [first, first + count): sent → delivered → read, a
+ * second delivery for a tenth of them, 5 % of all events re-sent. `shuffled`: every event anywhere
+ * in the stream (the worst case: each POST touches as many messages as it has events);
+ * `nearly-sorted`: each message's events spread over the next few hundred positions, a tenth of
+ * them reversed.
  */
-function eventStream(): WebhookEvent[] {
-  const rand = seededRandom(20261125);
-  const duplicates = Math.round(EVENTS * 0.05);
-  const distinct = EVENTS - duplicates;
-  const extra = Math.max(0, distinct - MESSAGES * 3);
-  const perMessage: WebhookEvent[][] = [];
-  for (let m = 0; m < MESSAGES; m++) {
-    const start = T0 + m * 200;
-    const statuses: [string, number][] = [
-      ["sent", start + 2_000],
-      ["delivered", start + 4_000],
-      ["read", start + 60_000],
-    ];
-    if (m < extra) statuses.push(["delivered", start + 9_000]);
-    const events = statuses.map(
-      ([status, at]): WebhookEvent => ({
-        kind: "status",
-        wamid: wamid(m),
-        status,
-        at: new Date(at),
-        errorCode: null,
-        errorTitle: null,
-        pricingCategory: status === "sent" ? "marketing" : null,
-        phoneNumberId: "106540352242922",
-      }),
-    );
+function eventStream(first: number, count: number): WebhookEvent[] {
+  const rand = seededRandom(20261125 + first);
+  const perMessage = Array.from({ length: count }, (_, k) => {
+    const events = statusEvents(first + k, rand() < 0.1);
     if (rand() < 0.1) events.reverse();
-    perMessage.push(events);
+    return events;
+  });
+  let stream: WebhookEvent[];
+  if (ORDER === "shuffled") {
+    stream = perMessage.flat();
+    for (let i = stream.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [stream[i], stream[j]] = [stream[j] as WebhookEvent, stream[i] as WebhookEvent];
+    }
+  } else {
+    stream = [];
+    const window: WebhookEvent[][] = [];
+    let next = 0;
+    while (next < perMessage.length || window.length > 0) {
+      while (window.length < 300 && next < perMessage.length) window.push(perMessage[next++] as WebhookEvent[]);
+      const i = Math.floor(rand() * window.length);
+      const list = window[i] as WebhookEvent[];
+      stream.push(list.shift() as WebhookEvent);
+      if (list.length === 0) window.splice(i, 1);
+    }
   }
-  // Interleave: each message's events spread over the next few hundred positions of the stream.
-  const stream: WebhookEvent[] = [];
-  const window: WebhookEvent[][] = [];
-  let next = 0;
-  while (next < perMessage.length || window.length > 0) {
-    while (window.length < 300 && next < perMessage.length) window.push(perMessage[next++] as WebhookEvent[]);
-    const i = Math.floor(rand() * window.length);
-    const list = window[i] as WebhookEvent[];
-    stream.push(list.shift() as WebhookEvent);
-    if (list.length === 0) window.splice(i, 1);
-  }
+  const duplicates = Math.round(stream.length * 0.05);
   for (let d = 0; d < duplicates; d++) {
     const original = stream[Math.floor(rand() * stream.length)] as WebhookEvent;
     stream.splice(Math.min(stream.length, Math.floor(rand() * stream.length) + 1), 0, original);
@@ -91,29 +113,26 @@ function eventStream(): WebhookEvent[] {
 }
 
 function bodies(stream: WebhookEvent[]): { raw: string; events: number }[] {
-  const rand = seededRandom(7);
   const out: { raw: string; events: number }[] = [];
-  for (let i = 0; i < stream.length; ) {
-    const n = 1 + Math.floor(rand() * 50);
-    const slice = stream.slice(i, i + n);
+  for (let i = 0; i < stream.length; i += PER_POST) {
+    const slice = stream.slice(i, i + PER_POST);
     out.push({ raw: metaWebhookBody(slice), events: slice.length });
-    i += n;
   }
   return out;
 }
 
-async function seedMessages(databaseUrl: string): Promise<void> {
+async function seedMessages(databaseUrl: string, total: number): Promise<void> {
   const store = await openStore(databaseUrl);
   try {
     const { tenant } = await createTenant(store, { slug: "bench", name: "Bench", timeZone: "America/Lima", locale: "es" });
-    for (let start = 0; start < MESSAGES; start += 1000) {
-      const inputs = Array.from({ length: Math.min(1000, MESSAGES - start) }, (_, k) => {
+    for (let start = 0; start < total; start += 1000) {
+      const inputs = Array.from({ length: Math.min(1000, total - start) }, (_, k) => {
         const m = start + k;
         const value = {
           id: `b${m}`,
           waMessageId: wamid(m),
           campaign: `Campaña ${m % 5}`,
-          channel: "106540352242922",
+          channel: PHONE_NUMBER_ID,
           agent: `Agente ${m % 7}`,
           hsm: { id: String(m % 4), name: `plantilla_${m % 4}` },
           destination: "51977452931",
@@ -138,7 +157,9 @@ interface Server {
 
 async function startServer(databaseUrl: string): Promise<Server> {
   const port = 39_000 + Math.floor(Math.random() * 1000);
-  const child = spawn(process.execPath, [join(ROOT, "bin/hsm-report.js"), "serve"], {
+  // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, "bin/hsm-report.js"), "serve"], {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
@@ -176,7 +197,7 @@ function peakRssMb(pid: number): number {
   return kb / 1024;
 }
 
-async function drive(url: string, list: { raw: string; events: number }[]) {
+async function drive(url: string, list: { raw: string; events: number }[], concurrency: number) {
   const latencies: number[] = [];
   let next = 0;
   let failures = 0;
@@ -195,7 +216,7 @@ async function drive(url: string, list: { raw: string; events: number }[]) {
     }
   };
   const started = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  await Promise.all(Array.from({ length: concurrency }, worker));
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] as number;
@@ -205,7 +226,7 @@ async function drive(url: string, list: { raw: string; events: number }[]) {
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 const mark = (ok: boolean) => (ok ? "ok  " : "MISS");
 
-async function benchOne(kind: "sqlite" | "postgresql", list: { raw: string; events: number }[], totalEvents: number) {
+async function benchOne(kind: "sqlite" | "postgresql") {
   let databaseUrl: string;
   let cleanup: () => Promise<void>;
   if (kind === "sqlite") {
@@ -230,34 +251,42 @@ async function benchOne(kind: "sqlite" | "postgresql", list: { raw: string; even
   }
   try {
     const seedStart = performance.now();
-    await seedMessages(databaseUrl);
+    await seedMessages(databaseUrl, MESSAGES * LEVELS.length);
     console.log(
-      `[${kind}] ${fmt(MESSAGES)} send records stored in ${((performance.now() - seedStart) / 1000).toFixed(1)} s; starting the server`,
+      `[${kind}] ${fmt(MESSAGES * LEVELS.length)} send records stored in ${((performance.now() - seedStart) / 1000).toFixed(1)} s; starting the server`,
     );
     const server = await startServer(databaseUrl);
-    const result = await drive(server.url, list);
-    const rss = peakRssMb(server.pid);
-    await server.stop();
-    const rate = totalEvents / result.seconds;
-    console.log(
-      `[${kind}] ${fmt(totalEvents)} events in ${fmt(list.length)} POSTs, ${CONCURRENCY} concurrent, ${result.seconds.toFixed(1)} s, ${result.failures} non-200`,
-    );
-    console.log(
-      `  ${mark(rate >= TARGETS[kind])} throughput  ${fmt(rate).padStart(8)} events/s   target >= ${fmt(TARGETS[kind])}`,
-    );
-    console.log(
-      `  ${mark(result.p99 < P99_TARGET_MS)} p99 latency ${result.p99.toFixed(1).padStart(8)} ms         target < ${P99_TARGET_MS} (p50 ${result.p50.toFixed(1)} ms)`,
-    );
-    console.log(`  ${mark(rss < RSS_TARGET_MB)} peak RSS    ${rss.toFixed(0).padStart(8)} MB         target < ${RSS_TARGET_MB}`);
+    try {
+      for (const [level, concurrency] of LEVELS.entries()) {
+        const stream = eventStream(level * MESSAGES, MESSAGES);
+        const list = bodies(stream);
+        const result = await drive(server.url, list, concurrency);
+        const rss = peakRssMb(server.pid);
+        const rate = stream.length / result.seconds;
+        const target = TARGETS[kind][concurrency];
+        console.log(
+          `[${kind}] ${String(concurrency).padStart(2)} connection(s): ${fmt(stream.length)} ${ORDER} events in ${fmt(list.length)} POSTs of ${PER_POST}, ${result.seconds.toFixed(1)} s, ${result.failures} non-200`,
+        );
+        console.log(
+          `  ${target === undefined ? "    " : mark(rate >= target)} throughput  ${fmt(rate).padStart(8)} events/s   ${target === undefined ? "(no target)" : `target >= ${fmt(target)}`}`,
+        );
+        console.log(
+          `  ${mark(result.p99 < P99_TARGET_MS)} p99 latency ${result.p99.toFixed(1).padStart(8)} ms         target < ${P99_TARGET_MS} (p50 ${result.p50.toFixed(1)} ms)`,
+        );
+        console.log(
+          `  ${mark(rss < RSS_TARGET_MB)} peak RSS    ${rss.toFixed(0).padStart(8)} MB         target < ${RSS_TARGET_MB}`,
+        );
+      }
+    } finally {
+      await server.stop();
+    }
   } finally {
     await cleanup();
   }
 }
 
-const stream = eventStream();
-const list = bodies(stream);
 console.log(
-  `Ingest benchmark: ${fmt(MESSAGES)} messages, ${fmt(stream.length)} status events (5 % duplicates, 10 % of messages out of order), ${fmt(list.length)} bodies of 1–50 events`,
+  `Ingest benchmark: ${fmt(MESSAGES)} messages per level (about 3.2 status events each, 5 % re-sent), ${ORDER}, ${PER_POST} events per signed POST, connections ${LEVELS.join(", ")}`,
 );
 const kinds = args.db === "both" ? (["sqlite", "postgresql"] as const) : ([args.db as "sqlite" | "postgresql"] as const);
-for (const kind of kinds) await benchOne(kind, list, stream.length);
+for (const kind of kinds) await benchOne(kind);

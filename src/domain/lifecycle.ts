@@ -79,7 +79,9 @@ function firstFailure(a: MetaFailure | null, b: MetaFailure | null): MetaFailure
   if (byTime !== 0) return byTime < 0 ? a : b;
   const byCode = (a.code ?? Number.MAX_SAFE_INTEGER) - (b.code ?? Number.MAX_SAFE_INTEGER);
   if (byCode !== 0) return byCode < 0 ? a : b;
-  return (a.title ?? "") <= (b.title ?? "") ? a : b;
+  // A title beats no title, even an empty one: null and "" must not tie, or order would decide.
+  if (a.title === null || b.title === null) return a.title === null ? b : a;
+  return a.title <= b.title ? a : b;
 }
 
 function firstPricing(a: string | null, b: string | null): string | null {

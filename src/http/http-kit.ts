@@ -8,34 +8,77 @@ export class PayloadTooLargeError extends Error {
   }
 }
 
-export function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+export class BodyTimeoutError extends Error {
+  readonly code = "body_timeout";
+  constructor(readonly idleMs: number) {
+    super(`no body bytes for ${idleMs} ms`);
+  }
+}
+
+/** Whether the request says it carries a body (a length above zero, or chunks). */
+export function announcesBody(req: IncomingMessage): boolean {
+  const length = req.headers["content-length"];
+  if (length !== undefined && length !== "0") return true;
+  return req.headers["transfer-encoding"] !== undefined;
+}
+
+/**
+ * Reads the whole body, at most `limit` bytes, failing when no byte arrives for `idleMs`. On
+ * failure the stream is paused, not drained: the caller answers and closes the connection, so an
+ * attacker's endless or stalled upload costs nothing more.
+ */
+export function readRawBody(req: IncomingMessage, limit: number, idleMs: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers["content-length"]);
     if (Number.isFinite(declared) && declared > limit) {
-      req.resume();
       reject(new PayloadTooLargeError(limit));
       return;
     }
     const parts: Buffer[] = [];
     let size = 0;
-    req.on("data", (chunk: Buffer) => {
+    let timer: NodeJS.Timeout | null = null;
+    const stop = (error: Error | null) => {
+      if (timer) clearTimeout(timer);
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", onError);
+      req.off("aborted", onAborted);
+      if (error) {
+        req.pause();
+        reject(error);
+      } else resolve(Buffer.concat(parts, size));
+    };
+    const arm = () => {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => stop(new BodyTimeoutError(idleMs)), idleMs);
+    };
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
-        req.removeAllListeners("data");
-        req.resume();
-        reject(new PayloadTooLargeError(limit));
+        stop(new PayloadTooLargeError(limit));
         return;
       }
       parts.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(parts)));
-    req.on("error", reject);
+      arm();
+    };
+    const onEnd = () => stop(null);
+    const onError = (error: Error) => stop(error);
+    const onAborted = () => stop(new Error("request aborted"));
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("error", onError);
+    req.on("aborted", onAborted);
+    arm();
   });
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) });
+  res.writeHead(status, {
+    ...headers,
+    "content-type": "application/json; charset=utf-8",
+    "content-length": String(Buffer.byteLength(text)),
+  });
   res.end(text);
 }
 
@@ -45,6 +88,31 @@ export function sendText(res: ServerResponse, status: number, text: string): voi
 }
 
 /** The error body every route uses: a stable code to branch on and a sentence to read. */
-export function sendError(res: ServerResponse, status: number, code: string, message: string, extra: object = {}): void {
-  sendJson(res, status, { error: code, message, ...extra });
+export function sendError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  extra: object = {},
+  headers: Record<string, string> = {},
+): void {
+  sendJson(res, status, { error: code, message, ...extra }, headers);
+}
+
+/**
+ * Answers and hangs up: for a request whose body was not (or not wholly) read. Node would
+ * otherwise read the rest to keep the connection alive, which is what an endless body wants.
+ */
+export function sendErrorAndClose(res: ServerResponse, status: number, code: string, message: string): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.shouldKeepAlive = false;
+  sendError(res, status, code, message, {}, { connection: "close" });
+}
+
+/** 503 with Retry-After: the caller (Meta, our platform) should come back, and will be served then. */
+export function sendUnavailable(res: ServerResponse, code: string, message: string, retryAfterSeconds: number): void {
+  sendError(res, 503, code, message, {}, { "retry-after": String(retryAfterSeconds) });
 }

@@ -1,13 +1,15 @@
 // POST /api/v1/messages: our platform's send records, up to 1,000 per request, per-record errors.
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage } from "node:http";
+import { decodeUtf8, parseJsonBounded } from "../ingest/safe-json.ts";
 import { ingestSendRecords, MAX_RECORDS_PER_REQUEST } from "../ingest/send-records.ts";
 import type { Logger } from "../log.ts";
 import { isStoreUnavailable } from "../store/errors.ts";
 import type { Store } from "../store/open-store.ts";
-import { findTenantByApiKey } from "../store/tenants.ts";
-import { PayloadTooLargeError, readRawBody, sendError, sendJson } from "./http-kit.ts";
+import { findTenantByApiKey, type Tenant } from "../store/tenants.ts";
+import { sendError, sendJson, sendUnavailable } from "./http-kit.ts";
+import type { GuardResult, RequestContext, Route } from "./server.ts";
 
-const MAX_BYTES = 16 * 1024 * 1024;
+export const SEND_RECORDS_MAX_BYTES = 16 * 1024 * 1024;
 
 export interface SendRecordsRouteDeps {
   store: Store;
@@ -16,57 +18,61 @@ export interface SendRecordsRouteDeps {
   log: Logger;
 }
 
-export async function receiveSendRecords(deps: SendRecordsRouteDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const auth = req.headers.authorization ?? "";
-  const key = /^Bearer\s+(\S+)$/i.exec(auth)?.[1];
+const UNAVAILABLE = {
+  status: 503,
+  code: "store_unavailable",
+  message: "The database is unavailable; nothing was stored. Retry later.",
+  headers: { "retry-after": "5" },
+};
+
+/** The API key is checked before the body is read: a stranger's 16 MB upload is never read. */
+async function authenticate(deps: SendRecordsRouteDeps, req: IncomingMessage): Promise<GuardResult> {
+  const key = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
   if (!key) {
-    sendError(
-      res,
-      401,
-      "unauthorized",
-      "Send the tenant's API key as `Authorization: Bearer <key>` (hsm-report tenant add prints it).",
-    );
-    return;
+    return {
+      refuse: {
+        status: 401,
+        code: "unauthorized",
+        message: "Send the tenant's API key as `Authorization: Bearer <key>` (hsm-report tenant add prints it).",
+      },
+    };
   }
-  let tenant: Awaited<ReturnType<typeof findTenantByApiKey>>;
+  let tenant: Tenant | null;
   try {
     tenant = await findTenantByApiKey(deps.store, key);
   } catch (error) {
-    storeFailure(deps, res, error);
-    return;
+    if (!isStoreUnavailable(error)) throw error;
+    deps.log.error({ err: error }, "send records not stored: database unavailable");
+    return { refuse: UNAVAILABLE };
   }
-  if (!tenant) {
-    sendError(res, 401, "unauthorized", "This API key is not valid (unknown or revoked).");
-    return;
-  }
+  if (!tenant)
+    return { refuse: { status: 401, code: "unauthorized", message: "This API key is not valid (unknown or revoked)." } };
+  return { pass: tenant };
+}
 
-  let raw: string;
-  try {
-    raw = (await readRawBody(req, MAX_BYTES)).toString("utf8");
-  } catch (error) {
-    if (error instanceof PayloadTooLargeError) {
-      sendError(res, 413, "payload_too_large", `At most ${MAX_BYTES} bytes per request; use \`hsm-report import\` for files.`);
-      return;
-    }
-    throw error;
-  }
-  let body: unknown;
-  try {
-    body = JSON.parse(raw);
-  } catch (error) {
-    sendError(res, 400, "invalid_json", `The body is not valid JSON: ${(error as Error).message}`);
+async function receive(deps: SendRecordsRouteDeps, { res, body, guarded }: RequestContext): Promise<void> {
+  const tenant = guarded as Tenant;
+  const text = decodeUtf8(body);
+  if (text === null) {
+    sendError(res, 400, "invalid_body", "The body is not valid UTF-8.");
     return;
   }
-  if (!Array.isArray(body)) {
+  const json = parseJsonBounded(text);
+  if (!json.ok) {
+    sendError(res, 400, "invalid_json", `The body is not usable JSON: ${json.reason}.`);
+    return;
+  }
+  const records = json.value;
+  if (!Array.isArray(records)) {
     sendError(res, 400, "invalid_body", "The body must be a JSON array of send records.");
     return;
   }
-  if (body.length > MAX_RECORDS_PER_REQUEST) {
+  if (records.length > MAX_RECORDS_PER_REQUEST) {
     sendError(
       res,
       413,
       "too_many_records",
-      `At most ${MAX_RECORDS_PER_REQUEST} records per request (got ${body.length}); split the batch or use \`hsm-report import\`.`,
+      `At most ${MAX_RECORDS_PER_REQUEST} records per request (got ${records.length}); split the batch or use \`hsm-report import\`.`,
     );
     return;
   }
@@ -74,22 +80,26 @@ export async function receiveSendRecords(deps: SendRecordsRouteDeps, req: Incomi
     const result = await ingestSendRecords(
       deps.store,
       tenant.id,
-      body.map((value, index) => ({ value, index, raw: JSON.stringify(value) })),
+      records.map((value, index) => ({ value, index, raw: JSON.stringify(value) })),
       { source: "api", windowDays: deps.windowDays, now: deps.now() },
     );
     const status = result.rejected === 0 ? 200 : result.accepted === 0 ? 422 : 207;
     sendJson(res, status, result);
   } catch (error) {
-    storeFailure(deps, res, error);
+    if (!isStoreUnavailable(error)) throw error;
+    deps.log.error({ err: error }, "send records not stored: database unavailable");
+    sendUnavailable(res, UNAVAILABLE.code, UNAVAILABLE.message, 5);
   }
 }
 
-function storeFailure(deps: SendRecordsRouteDeps, res: ServerResponse, error: unknown): void {
-  if (isStoreUnavailable(error)) {
-    deps.log.error({ err: error }, "send records not stored: database unavailable");
-    sendError(res, 503, "store_unavailable", "The database is unavailable; nothing was stored. Retry later.");
-    return;
-  }
-  deps.log.error({ err: error }, "send records not stored: unexpected error");
-  sendError(res, 500, "internal_error", "Nothing was stored because of an unexpected error; it has been logged.");
+export function sendRecordsRoute(deps: SendRecordsRouteDeps): Route {
+  return {
+    maxBodyBytes: SEND_RECORDS_MAX_BYTES,
+    tooLarge: {
+      code: "payload_too_large",
+      message: `At most ${SEND_RECORDS_MAX_BYTES} bytes per request; use \`hsm-report import\` for files.`,
+    },
+    guard: (req) => authenticate(deps, req),
+    methods: { POST: (ctx) => receive(deps, ctx) },
+  };
 }

@@ -1,10 +1,12 @@
 // GET /webhooks/whatsapp: Meta's verification handshake. POST: signed notifications.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { ingestRefusal } from "../ingest/ingest-refusal.ts";
+import { decodeUtf8 } from "../ingest/safe-json.ts";
 import type { WebhookIngest } from "../ingest/webhook-ingest.ts";
 import { isValidMetaSignature } from "../ingest/webhook-signature.ts";
 import type { Logger } from "../log.ts";
-import { isStoreUnavailable } from "../store/errors.ts";
-import { PayloadTooLargeError, readRawBody, sendError, sendJson, sendText } from "./http-kit.ts";
+import { sendError, sendJson, sendText, sendUnavailable } from "./http-kit.ts";
+import type { RequestContext, Route } from "./server.ts";
 
 /** Meta's documented ceiling for one webhook POST. */
 export const WEBHOOK_MAX_BYTES = 3 * 1024 * 1024;
@@ -14,6 +16,17 @@ export interface WebhookRouteDeps {
   verifyToken: string | null;
   appSecret: string | null;
   log: Logger;
+}
+
+export function webhookRoute(deps: WebhookRouteDeps): Route {
+  return {
+    maxBodyBytes: WEBHOOK_MAX_BYTES,
+    tooLarge: { code: "webhook_too_large", message: `Webhook bodies are at most ${WEBHOOK_MAX_BYTES} bytes.` },
+    methods: {
+      GET: ({ url, res }) => verifyWebhook(deps, url, res),
+      POST: (ctx) => receiveWebhook(deps, ctx),
+    },
+  };
 }
 
 export function verifyWebhook(deps: WebhookRouteDeps, url: URL, res: ServerResponse): void {
@@ -37,7 +50,7 @@ export function verifyWebhook(deps: WebhookRouteDeps, url: URL, res: ServerRespo
   sendError(res, 403, "webhook_bad_verify_token", "hub.verify_token does not match WHATSAPP_VERIFY_TOKEN.");
 }
 
-export async function receiveWebhook(deps: WebhookRouteDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function receiveWebhook(deps: WebhookRouteDeps, { req, res, body }: RequestContext): Promise<void> {
   if (!deps.appSecret) {
     sendError(
       res,
@@ -47,18 +60,8 @@ export async function receiveWebhook(deps: WebhookRouteDeps, req: IncomingMessag
     );
     return;
   }
-  let raw: Buffer;
-  try {
-    raw = await readRawBody(req, WEBHOOK_MAX_BYTES);
-  } catch (error) {
-    if (error instanceof PayloadTooLargeError) {
-      sendError(res, 413, "webhook_too_large", `Webhook bodies are at most ${WEBHOOK_MAX_BYTES} bytes.`);
-      return;
-    }
-    throw error;
-  }
-  if (!isValidMetaSignature(raw, header(req, "x-hub-signature-256"), deps.appSecret)) {
-    deps.log.warn({ bytes: raw.length }, "webhook refused: X-Hub-Signature-256 missing or wrong; check WHATSAPP_APP_SECRET");
+  if (!isValidMetaSignature(body, header(req, "x-hub-signature-256"), deps.appSecret)) {
+    deps.log.warn({ bytes: body.length }, "webhook refused: X-Hub-Signature-256 missing or wrong; check WHATSAPP_APP_SECRET");
     sendError(
       res,
       401,
@@ -68,7 +71,8 @@ export async function receiveWebhook(deps: WebhookRouteDeps, req: IncomingMessag
     return;
   }
   try {
-    const receipt = await deps.ingest.receive(raw.toString("utf8"));
+    const text = decodeUtf8(body);
+    const receipt = await deps.ingest.receive(text ?? body.toString("utf8"), text === null ? "body is not valid UTF-8" : null);
     if (!receipt.ok) {
       deps.log.warn({ reason: receipt.reason }, "webhook body malformed");
       sendError(res, 400, "webhook_malformed", receipt.reason);
@@ -77,13 +81,12 @@ export async function receiveWebhook(deps: WebhookRouteDeps, req: IncomingMessag
     sendJson(res, 200, { ok: true, events: receipt.events });
   } catch (error) {
     // Meta retries anything but a 200 for up to 7 days, so refusing costs nothing but time.
-    if (isStoreUnavailable(error)) {
-      deps.log.error({ err: error }, "webhook not stored: database unavailable");
-      sendError(res, 503, "store_unavailable", "The database is unavailable; the webhook was not stored. Meta will retry.");
+    const busy = ingestRefusal(error);
+    if (busy) {
+      sendUnavailable(res, busy.code, busy.message, busy.retryAfterSeconds);
       return;
     }
-    deps.log.error({ err: error }, "webhook not stored: unexpected error");
-    sendError(res, 500, "internal_error", "The webhook could not be stored; Meta will retry.");
+    throw error;
   }
 }
 

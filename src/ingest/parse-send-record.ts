@@ -7,32 +7,48 @@ import type { RecordError, SendRecord } from "../domain/send-record.ts";
 /** Absent, null and "" all mean "not given" (CSV has no null). Numbers are accepted where ids are text. */
 const blankToUndefined = (v: unknown) => (v === null || v === "" ? undefined : typeof v === "number" ? String(v) : v);
 
-const text = z.preprocess(blankToUndefined, z.string({ error: "must be a string" }).trim().min(1, "must not be empty"));
-const optionalText = z
-  .preprocess(blankToUndefined, z.string({ error: "must be a string" }).optional())
-  .transform((s) => s ?? null);
+/**
+ * A string for a column: bounded (names end up in spreadsheets and chat messages) and without NUL,
+ * which PostgreSQL's text cannot hold (one such record used to fail its whole batch with a 500).
+ */
+const columnString = (max: number) =>
+  z
+    .string({ error: "must be a string" })
+    .max(max, `must be at most ${max} characters`)
+    .refine((s) => !s.includes("\u0000"), "must not contain NUL characters");
+
+const text = (max = 512) => z.preprocess(blankToUndefined, columnString(max).trim().min(1, "must not be empty"));
+const optionalText = (max = 512) => z.preprocess(blankToUndefined, columnString(max).optional()).transform((s) => s ?? null);
+
+/** Longer than WhatsApp allows (bodies over 1,024 characters are kept, and fail as body_too_long). */
+const MAX_BODY = 65_536;
 
 const DATE_TIME_REASON = "must be an ISO 8601 date-time with a time zone, e.g. 2026-10-01T09:30:00-05:00";
+// WhatsApp did not exist before 2000; a date past 2100 is a typo or an attack.
+const EARLIEST = Date.UTC(2000, 0, 1);
+const LATEST = Date.UTC(2100, 0, 1);
 const isoDateTime = z
   .string({ error: DATE_TIME_REASON })
   .trim()
   .refine((s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)), {
     message: DATE_TIME_REASON,
+    abort: true,
   })
+  .refine((s) => Date.parse(s) >= EARLIEST && Date.parse(s) < LATEST, { message: "must be between 2000 and 2100" })
   .transform((s) => new Date(s));
 const dateTime = z.preprocess(blankToUndefined, isoDateTime);
 const optionalDateTime = z.preprocess(blankToUndefined, isoDateTime.optional()).transform((d) => d ?? null);
 
 const record = z.object({
-  id: text,
-  waMessageId: optionalText,
-  campaign: text,
-  channel: text,
-  agent: text,
-  hsm: z.object({ id: text, name: text, language: optionalText }, { error: "must be an object {id, name}" }),
-  destination: text,
-  body: z.string({ error: "must be a string" }).min(1, "must not be empty"),
-  header: optionalText,
+  id: text(256),
+  waMessageId: optionalText(256),
+  campaign: text(),
+  channel: text(64),
+  agent: text(),
+  hsm: z.object({ id: text(256), name: text(), language: optionalText(32) }, { error: "must be an object {id, name}" }),
+  destination: text(64),
+  body: columnString(MAX_BODY).min(1, "must not be empty"),
+  header: optionalText(MAX_BODY),
   queuedAt: dateTime,
   outboundAt: optionalDateTime,
   outboundError: z

@@ -2,35 +2,75 @@
 // changes[], statuses[], messages[]) is an array and is walked whole (meta-webhooks.md §1).
 import { z } from "zod";
 import type { WebhookEvent } from "../domain/webhook-events.ts";
+import { parseJsonBounded } from "./safe-json.ts";
+
+/**
+ * Text that becomes a column: bounded, and without NUL, which PostgreSQL's text type cannot hold
+ * (one such string used to fail the whole batch it was in).
+ */
+const columnText = (max: number) =>
+  z
+    .string()
+    .max(max, `must be at most ${max} characters`)
+    .refine((s) => !s.includes("\u0000"), "must not contain NUL characters");
+
+/** Meta's free texts (error titles) are cut rather than refused: they are descriptions, not keys. */
+const description = z
+  .string()
+  .transform((s) => s.replaceAll("\u0000", "").slice(0, 1000))
+  .nullish();
+
+/** An int column holds it (Meta's codes are 6 digits). */
+const MAX_CODE = 2_147_483_647;
 
 /** Meta sends codes as numbers; some relays send digit strings, or null when there is none. */
 const errorCode = z
-  .union([z.number().int(), z.string().regex(/^\d+$/).transform(Number), z.null()])
+  .union([
+    z.number().int().min(0).max(MAX_CODE, "must be a code Meta could send"),
+    z
+      .string()
+      .regex(/^\d{1,10}$/)
+      .transform(Number)
+      .refine((n) => n <= MAX_CODE, "must be a code Meta could send"),
+    z.null(),
+  ])
   .optional()
   .transform((v) => v ?? undefined);
 
-const unixSeconds = z.union([z.string().regex(/^\d{1,12}$/, "must be Unix seconds"), z.number().int().nonnegative()]);
+// WhatsApp did not exist before 2000, and a date past 2100 is a bug or an attack: either would
+// make an invalid or absurd date in the store.
+const MIN_SECONDS = Date.UTC(2000, 0, 1) / 1000;
+const MAX_SECONDS = Date.UTC(2100, 0, 1) / 1000;
+const unixSeconds = z
+  .preprocess(
+    (v) => (typeof v === "string" && /^\d{1,12}$/.test(v) ? Number(v) : v),
+    z.number({ error: "must be Unix seconds" }).int("must be Unix seconds"),
+  )
+  .refine((n) => n >= MIN_SECONDS && n < MAX_SECONDS, "must be Unix seconds between 2000 and 2100");
+
+const id = columnText(256).min(1);
+const shortText = columnText(64);
 
 const status = z.looseObject({
-  id: z.string().min(1),
-  status: z.string().min(1),
+  id,
+  status: shortText.min(1),
   timestamp: unixSeconds,
-  errors: z.array(z.looseObject({ code: errorCode, title: z.string().nullish(), message: z.string().nullish() })).optional(),
-  pricing: z.looseObject({ category: z.string().optional() }).optional(),
+  errors: z.array(z.looseObject({ code: errorCode, title: description, message: description })).optional(),
+  pricing: z.looseObject({ category: shortText.optional() }).optional(),
 });
 
 const inbound = z.looseObject({
-  id: z.string().min(1),
+  id,
   timestamp: unixSeconds,
-  type: z.string().optional(),
-  context: z.looseObject({ id: z.string().optional() }).optional(),
+  type: shortText.optional(),
+  context: z.looseObject({ id: id.optional() }).optional(),
 });
 
 const messagesValue = z.looseObject({
-  metadata: z.looseObject({ phone_number_id: z.string().optional() }).optional(),
+  metadata: z.looseObject({ phone_number_id: shortText.optional() }).optional(),
   statuses: z.array(status).optional(),
   messages: z.array(inbound).optional(),
-  errors: z.array(z.looseObject({ code: errorCode, title: z.string().nullish() })).optional(),
+  errors: z.array(z.looseObject({ code: errorCode, title: description })).optional(),
 });
 
 const body = z.looseObject({
@@ -54,16 +94,12 @@ function describe(error: z.ZodError, prefix = ""): string {
   return `${path || "body"}: ${issue.message}`;
 }
 
-const secondsToDate = (s: string | number) => new Date(Number(s) * 1000);
+const secondsToDate = (s: number) => new Date(s * 1000);
 
 export function parseWebhook(raw: string): ParsedWebhook {
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch (error) {
-    return { ok: false, reason: `body is not valid JSON (${(error as Error).message})` };
-  }
-  const envelope = body.safeParse(json);
+  const json = parseJsonBounded(raw);
+  if (!json.ok) return { ok: false, reason: json.reason };
+  const envelope = body.safeParse(json.value);
   if (!envelope.success) return { ok: false, reason: describe(envelope.error) };
 
   const events: WebhookEvent[] = [];

@@ -1,5 +1,6 @@
-// One transaction for a batch of webhook bodies: store each body and every event in it, and apply
-// the lifecycle events to their messages. Nothing is acknowledged until this commits.
+// One transaction for a batch of webhook bodies: every event in them is written to the event log
+// with its outcome, and the lifecycle events are applied to their messages. Nothing is
+// acknowledged until this commits.
 import { type Evidence, evidenceOfEvent, isLate, joinEvidence } from "../domain/lifecycle.ts";
 import {
   dedupeKey,
@@ -9,20 +10,25 @@ import {
   toMetaEvent,
   type WebhookEvent,
 } from "../domain/webhook-events.ts";
-import { type EventKind, type EventLogRow, insertEvents, insertRawBodies, knownEventKeys } from "./event-log.ts";
+import { lineMismatch, lineOwners } from "./channel-owners.ts";
+import { type EventKind, type EventLogRow, eventRow, insertEvents, insertRawBodies, knownEventKeys } from "./event-log.ts";
 import { LIFECYCLE_COLUMNS, type LifecycleRow, toLifecycleRow, writeLifecycles } from "./message-lifecycle.ts";
 import { all, chunks, type Dialect, placeholders, type SqlOp, type Work } from "./sql.ts";
+import { lockWamids } from "./wamid-locks.ts";
 
 export interface ReceivedBody {
   raw: string;
   receivedAt: Date;
   events: WebhookEvent[];
+  /** A signed body we could not read: kept whole with this reason, nothing in it applied. */
+  rejected?: string;
 }
 
 export type OutcomeCounts = Record<EventOutcome, number>;
 
 export interface BodyResult {
-  bodyId: number;
+  /** Null when the body was not kept: nothing in it concerned any company (e.g. a customer's chat). */
+  bodyId: number | null;
   outcomes: OutcomeCounts;
 }
 
@@ -54,38 +60,51 @@ export function* messagesByWamid(
   return found;
 }
 
+interface Decided {
+  event: WebhookEvent;
+  body: number;
+  wamid: string | null;
+  message: LifecycleRow | null;
+  outcome: EventOutcome;
+  reason: string | null;
+}
+
 export function applyWebhookBodies(
   bodies: readonly ReceivedBody[],
   options: { windowDays: number; now: Date },
 ): (dialect: Dialect) => Work<BodyResult[]> {
   return function* (dialect) {
-    const bodyIds = yield* insertRawBodies(dialect, bodies);
     const flat = bodies.flatMap((body, b) => body.events.map((event) => ({ event, b, wamid: targetWamid(event) })));
-
+    const wamids = flat.flatMap((f) => f.wamid ?? []);
+    yield* lockWamids(dialect, wamids);
+    const messages = yield* messagesByWamid(dialect, wamids);
+    const owners = yield* lineOwners(
+      dialect,
+      flat.flatMap((f) => (f.event.kind !== "other" && f.event.phoneNumberId ? [f.event.phoneNumberId] : [])),
+    );
     // Re-sends are spotted with the keys each message row keeps; only events about messages we do
     // not know yet (a rare case) need the log itself.
-    const messages = yield* messagesByWamid(
-      dialect,
-      flat.flatMap((f) => f.wamid ?? []),
-    );
     const unknown = flat.flatMap((f) => (f.wamid && !messages.has(f.wamid) ? [f.wamid] : []));
     const seenWithoutMessage = yield* knownEventKeys(dialect, unknown);
 
     const touched = new Map<number, { row: LifecycleRow; evidence: Evidence; keys: Set<string> }>();
-    const results: BodyResult[] = bodies.map((_, b) => ({ bodyId: bodyIds[b] as number, outcomes: emptyCounts() }));
-    const log: EventLogRow[] = [];
-
+    const decided: Decided[] = [];
     for (const { event, b, wamid } of flat) {
-      const message = wamid ? messages.get(wamid) : undefined;
-      const state = message
-        ? (touched.get(message.id) ?? { row: message, evidence: message.evidence, keys: new Set(message.eventKeys) })
-        : null;
+      const found = wamid ? messages.get(wamid) : undefined;
       const key = dedupeKey(event);
       const localKey = messageEventKey(event);
       const lifecycle = toMetaEvent(event);
+      const mismatch = found && event.kind !== "other" ? lineMismatch(owners, found.tenantId, event.phoneNumberId, false) : null;
+      const message = found && !mismatch ? found : null;
+      const state = message
+        ? (touched.get(message.id) ?? { row: message, evidence: message.evidence, keys: new Set(message.eventKeys) })
+        : null;
       let outcome: EventOutcome;
       let reason: string | null = null;
-      if (state && localKey && state.keys.has(localKey)) {
+      if (mismatch) {
+        outcome = "rejected";
+        reason = mismatch;
+      } else if (state && localKey && state.keys.has(localKey)) {
         outcome = "duplicate";
       } else if (!state && key && seenWithoutMessage.has(key)) {
         outcome = "duplicate";
@@ -104,29 +123,10 @@ export function applyWebhookBodies(
       if (state && localKey && outcome !== "duplicate") {
         state.keys.add(localKey);
         touched.set(state.row.id, state);
-      } else if (!state && key) {
+      } else if (!state && !mismatch && key) {
         seenWithoutMessage.add(key);
       }
-      (results[b] as BodyResult).outcomes[outcome]++;
-      log.push({
-        receivedAt: (bodies[b] as ReceivedBody).receivedAt,
-        source: "webhook",
-        kind: kindOf(event),
-        bodyId: bodyIds[b] as number,
-        tenantId: message?.tenantId ?? null,
-        wamid,
-        platformId: message?.platformId ?? null,
-        dedupeKey: key,
-        status: event.kind === "status" ? event.status : null,
-        occurredAt: event.kind === "other" ? null : event.at,
-        errorCode: event.kind === "status" ? event.errorCode : null,
-        errorTitle: event.kind === "status" ? event.errorTitle : null,
-        pricingCategory: event.kind === "status" ? event.pricingCategory : null,
-        payload: null,
-        outcome,
-        reason,
-        appliedAt: outcome === "applied" ? options.now : null,
-      });
+      decided.push({ event, body: b, wamid, message, outcome, reason });
     }
 
     yield* writeLifecycles(
@@ -134,7 +134,63 @@ export function applyWebhookBodies(
       [...touched.values()].map(({ row, evidence, keys }) => ({ id: row.id, send: row.send, evidence, eventKeys: keys })),
       options.now,
     );
+
+    // A body is kept while it concerns a company (or may: an event waits for its message); an
+    // ordinary customer chat, or a re-send of something kept already, leaves only its outcomes.
+    const kept = bodies.map(
+      (body, b) =>
+        body.rejected !== undefined || decided.some((d) => d.body === b && (d.message !== null || d.outcome === "waiting")),
+    );
+    const keptBodies = bodies.filter((_, b) => kept[b]);
+    const keptIds = yield* insertRawBodies(dialect, keptBodies);
+    const bodyIds: (number | null)[] = [];
+    let next = 0;
+    for (const k of kept) bodyIds.push(k ? (keptIds[next++] as number) : null);
+
+    const results: BodyResult[] = bodies.map((_, b) => ({ bodyId: bodyIds[b] ?? null, outcomes: emptyCounts() }));
+    const log: EventLogRow[] = decided.map((d) => {
+      (results[d.body] as BodyResult).outcomes[d.outcome]++;
+      return eventLogRow(d, bodies[d.body] as ReceivedBody, bodyIds[d.body] ?? null, options.now);
+    });
+    for (const [b, body] of bodies.entries()) {
+      if (body.rejected === undefined) continue;
+      (results[b] as BodyResult).outcomes.rejected++;
+      log.push(
+        eventRow({
+          receivedAt: body.receivedAt,
+          source: "webhook",
+          kind: "other",
+          bodyId: bodyIds[b] ?? null,
+          outcome: "rejected",
+          reason: body.rejected,
+        }),
+      );
+    }
     yield* insertEvents(dialect, log);
     return results;
+  };
+}
+
+function eventLogRow(d: Decided, body: ReceivedBody, bodyId: number | null, now: Date): EventLogRow {
+  const { event, message } = d;
+  return {
+    receivedAt: body.receivedAt,
+    source: "webhook",
+    kind: kindOf(event),
+    bodyId,
+    tenantId: message?.tenantId ?? null,
+    wamid: d.wamid,
+    platformId: message?.platformId ?? null,
+    phoneNumberId: event.kind === "other" ? null : event.phoneNumberId,
+    dedupeKey: dedupeKey(event),
+    status: event.kind === "status" ? event.status : null,
+    occurredAt: event.kind === "other" ? null : event.at,
+    errorCode: event.kind === "status" ? event.errorCode : null,
+    errorTitle: event.kind === "status" ? event.errorTitle : null,
+    pricingCategory: event.kind === "status" ? event.pricingCategory : null,
+    payload: null,
+    outcome: d.outcome,
+    reason: d.reason,
+    appliedAt: d.outcome === "applied" ? now : null,
   };
 }

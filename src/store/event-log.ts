@@ -13,6 +13,8 @@ export interface EventLogRow {
   tenantId: number | null;
   wamid: string | null;
   platformId: string | null;
+  /** The WhatsApp line a webhook event came through (metadata.phone_number_id). */
+  phoneNumberId: string | null;
   dedupeKey: string | null;
   status: string | null;
   occurredAt: Date | null;
@@ -34,6 +36,7 @@ export function eventRow(
     tenantId: null,
     wamid: null,
     platformId: null,
+    phoneNumberId: null,
     dedupeKey: null,
     status: null,
     occurredAt: null,
@@ -48,9 +51,9 @@ export function eventRow(
 }
 
 const COLUMNS =
-  "received_at, source, kind, body_id, tenant_id, wamid, platform_id, dedupe_key, status, occurred_at, " +
+  "received_at, source, kind, body_id, tenant_id, wamid, platform_id, phone_number_id, dedupe_key, status, occurred_at, " +
   "error_code, error_title, pricing_category, payload, outcome, reason, applied_at";
-const COLUMN_COUNT = 17;
+const COLUMN_COUNT = 18;
 
 function values(e: EventLogRow) {
   return [
@@ -61,6 +64,7 @@ function values(e: EventLogRow) {
     e.tenantId,
     e.wamid,
     e.platformId,
+    e.phoneNumberId,
     e.dedupeKey,
     e.status,
     e.occurredAt,
@@ -80,6 +84,7 @@ const PG_TYPES = [
   "text",
   "int",
   "int",
+  "text",
   "text",
   "text",
   "text",
@@ -110,17 +115,19 @@ export function* insertEvents(dialect: Dialect, rows: readonly EventLogRow[]): G
     );
     return;
   }
-  // 100 rows × 17 columns stays far below SQLite's limit on bound parameters.
+  // 100 rows × 18 columns stays far below SQLite's limit on bound parameters.
   for (const part of chunks(rows, 100)) {
     yield* run(`INSERT INTO event_log (${COLUMNS}) VALUES ${valuesList(part.length, COLUMN_COUNT)}`, part.flatMap(values));
   }
 }
 
+/** Outcomes of the events the partial wamid index holds: the only ones ever looked up by wamid. */
+export const LOOKED_UP = "outcome IN ('waiting', 'late')";
+
 /**
- * Dedupe keys the log already holds for events about these wamids. Looked up through the wamid
- * index (a message has a handful of events) rather than an index of its own on the keys: that
- * second index cost more than the rest of a PostgreSQL batch together once the log held a million
- * events. (Inbound messages without `context.id` have no wamid; they are ignored anyway.)
+ * Dedupe keys of the events still waiting for these wamids' messages (a re-sent event about a
+ * message we do not know yet). Events about known messages are spotted with the keys the message
+ * row keeps, so only waiting ones need the log, through its small partial index.
  */
 export function* knownEventKeys(dialect: Dialect, wamids: readonly string[]): Generator<SqlOp, Set<string>, unknown> {
   const known = new Set<string>();
@@ -128,11 +135,11 @@ export function* knownEventKeys(dialect: Dialect, wamids: readonly string[]): Ge
     const rows =
       dialect === "postgresql"
         ? yield* all<{ dedupe_key: string }>(
-            "SELECT dedupe_key FROM event_log WHERE wamid = ANY(?::text[]) AND dedupe_key IS NOT NULL",
+            `SELECT dedupe_key FROM event_log WHERE wamid = ANY(?::text[]) AND ${LOOKED_UP} AND dedupe_key IS NOT NULL`,
             [part],
           )
         : yield* all<{ dedupe_key: string }>(
-            `SELECT dedupe_key FROM event_log WHERE wamid IN (${placeholders(part.length)}) AND dedupe_key IS NOT NULL`,
+            `SELECT dedupe_key FROM event_log WHERE wamid IN (${placeholders(part.length)}) AND ${LOOKED_UP} AND dedupe_key IS NOT NULL`,
             part,
           );
     for (const r of rows) known.add(r.dedupe_key);

@@ -13,13 +13,21 @@ export interface SqlStore {
   readonly sql: SqlRunner;
 }
 
-export function openSqlRunner(target: DatabaseTarget, busyTimeoutMs: number): SqlRunner {
-  if (target.kind === "sqlite") return new SqliteRunner(target.file, busyTimeoutMs);
+export function openSqlRunner(
+  target: DatabaseTarget,
+  busyTimeoutMs: number,
+  options: { backgroundCheckpoints?: boolean } = {},
+): SqlRunner {
+  if (target.kind === "sqlite") {
+    return new SqliteRunner(target.file, { busyTimeoutMs, backgroundCheckpoints: options.backgroundCheckpoints ?? false });
+  }
   return new PgRunner(
     createPgPool(target.connectionString, target.schema, { connectionTimeoutMs: Math.max(busyTimeoutMs, 1000) }),
+    busyTimeoutMs,
   );
 }
 
+/** For readers (report workers): no background checkpoints, they write nothing. */
 export function openSqlStore(databaseUrl: string, busyTimeoutMs = 5000): SqlStore & { close(): Promise<void> } {
   const target = parseDatabaseUrl(databaseUrl);
   const sql = openSqlRunner(target, busyTimeoutMs);
@@ -28,7 +36,18 @@ export function openSqlStore(databaseUrl: string, busyTimeoutMs = 5000): SqlStor
 
 /** Applies pending migrations with the raw drivers (see migrate.ts). */
 export async function applyMigrations(store: SqlStore): Promise<MigrationResult> {
-  if (store.sql instanceof SqliteRunner) return migrateSqlite(store.sql.db);
+  if (store.sql instanceof SqliteRunner) {
+    // Migrations run once, before anything is served: here a blocking wait for another process's
+    // lock is what we want, rather than failing to start.
+    const db = store.sql.db;
+    const usual = db.pragma("busy_timeout", { simple: true }) as number;
+    db.pragma(`busy_timeout = ${store.sql.busyTimeoutMs}`);
+    try {
+      return migrateSqlite(db);
+    } finally {
+      db.pragma(`busy_timeout = ${usual}`);
+    }
+  }
   const runner = store.sql as PgRunner;
   if (store.target.kind === "postgresql" && store.target.schema) {
     await runner.pool.query(`CREATE SCHEMA IF NOT EXISTS "${store.target.schema.replace(/"/g, "")}"`);

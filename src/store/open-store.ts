@@ -48,7 +48,7 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   let store: Store;
   if (target.kind === "sqlite") {
-    const sql = openSqlRunner(target, busyTimeoutMs) as SqliteRunner;
+    const sql = openSqlRunner(target, busyTimeoutMs, { backgroundCheckpoints: true }) as SqliteRunner;
     const prisma = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: `file:${target.file}`, timeout: busyTimeoutMs }) });
     store = {
       target,

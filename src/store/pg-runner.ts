@@ -1,5 +1,5 @@
 import pg from "pg";
-import type { Dialect, SqlOp, SqlRunner, SqlValue, Work } from "./sql.ts";
+import type { Dialect, SqlOp, SqlRunner, SqlValue, TransactionOptions, Work } from "./sql.ts";
 
 const TIMESTAMP_OID = 1114;
 const INT8_OID = 20;
@@ -46,10 +46,48 @@ export function createPgPool(
   });
 }
 
+/** A transaction that did not finish in time: the database is as good as unavailable. */
+export class StoreTimeoutError extends Error {
+  readonly code = "ETIMEDOUT";
+  constructor(ms: number, options?: ErrorOptions) {
+    super(`the database did not answer within ${ms} ms`, options);
+  }
+}
+
+/** Closes a client's socket under a query that will never answer (a dead network, a cut proxy). */
+function cutConnection(client: pg.PoolClient): void {
+  (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+}
+
+/** pool.connect(), or a timeout; a connection that arrives after the timeout goes straight back. */
+function connectWithin(pool: pg.Pool, ms: number): Promise<pg.PoolClient> {
+  return new Promise((resolve, reject) => {
+    let late = false;
+    const timer = setTimeout(() => {
+      late = true;
+      reject(new StoreTimeoutError(ms));
+    }, ms);
+    pool.connect().then(
+      (client) => {
+        clearTimeout(timer);
+        if (late) client.release();
+        else resolve(client);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        if (!late) reject(error);
+      },
+    );
+  });
+}
+
 export class PgRunner implements SqlRunner {
   readonly dialect: Dialect = "postgresql";
 
-  constructor(readonly pool: pg.Pool) {}
+  constructor(
+    readonly pool: pg.Pool,
+    readonly busyTimeoutMs = 5000,
+  ) {}
 
   async #drive<T>(client: pg.PoolClient, work: Work<T>): Promise<T> {
     let step = work.next();
@@ -68,8 +106,18 @@ export class PgRunner implements SqlRunner {
     return step.value;
   }
 
-  async transaction<T>(work: (dialect: Dialect) => Work<T>): Promise<T> {
-    const client = await this.pool.connect();
+  async transaction<T>(work: (dialect: Dialect) => Work<T>, options: TransactionOptions = {}): Promise<T> {
+    const timeoutMs = options.timeoutMs ?? this.busyTimeoutMs;
+    const started = performance.now();
+    const client = await connectWithin(this.pool, timeoutMs);
+    let timedOut = false;
+    const timer = setTimeout(
+      () => {
+        timedOut = true;
+        cutConnection(client);
+      },
+      Math.max(0, timeoutMs - (performance.now() - started)),
+    );
     let broken = false;
     try {
       await client.query("BEGIN");
@@ -78,12 +126,14 @@ export class PgRunner implements SqlRunner {
       return result;
     } catch (error) {
       try {
-        await client.query("ROLLBACK");
+        if (!timedOut) await client.query("ROLLBACK");
+        else broken = true;
       } catch {
         broken = true;
       }
-      throw error;
+      throw timedOut ? new StoreTimeoutError(timeoutMs, { cause: error }) : error;
     } finally {
+      clearTimeout(timer);
       client.release(broken);
     }
   }

@@ -39,10 +39,18 @@ export function* first<T extends Row = Row>(
   return rows[0];
 }
 
+export interface TransactionOptions {
+  /**
+   * Give up after this long (waiting for a lock or a connection included) with an error that
+   * isStoreUnavailable() recognises. Defaults to the store's busy timeout.
+   */
+  timeoutMs?: number;
+}
+
 export interface SqlRunner {
   readonly dialect: Dialect;
   /** Runs a unit of work in one transaction; rolls back if it throws. */
-  transaction<T>(work: (dialect: Dialect) => Work<T>): Promise<T>;
+  transaction<T>(work: (dialect: Dialect) => Work<T>, options?: TransactionOptions): Promise<T>;
   /** Runs read-only work outside a transaction. */
   read<T>(work: (dialect: Dialect) => Work<T>): Promise<T>;
   /** Is the database answering? */

@@ -1,7 +1,8 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import type { Dialect, SqlOp, SqlRunner, SqlValue, Work } from "./sql.ts";
+import type { Dialect, SqlOp, SqlRunner, SqlValue, TransactionOptions, Work } from "./sql.ts";
+import { startCheckpointer } from "./sqlite-checkpointer.ts";
 
 /** The text Prisma's SQLite adapter writes for a DateTime, so both paths compare and sort alike. */
 export function sqliteDate(d: Date): string {
@@ -14,23 +15,60 @@ function toSqlite(value: SqlValue): unknown {
   return value;
 }
 
-export function openSqliteDatabase(file: string, busyTimeoutMs = 5000): Database.Database {
+/**
+ * SQLite waits for a lock held by another process by sleeping in the calling thread, which here is
+ * the event loop: the server would stop answering anything for as long as the wait lasts. So the
+ * connection itself gives up after a few milliseconds, and the runner waits for the lock
+ * asynchronously between attempts (see #withLock), up to the busy timeout.
+ */
+const SYNC_BUSY_WAIT_MS = 5;
+
+export interface SqliteOpenOptions {
+  /** How long a transaction may wait for the write lock, in total, before it fails with SQLITE_BUSY. */
+  busyTimeoutMs?: number;
+  /**
+   * Checkpoint the WAL from a worker thread rather than inside whichever commit crosses the
+   * autocheckpoint mark (a 4 MB copy and an fsync of the database file in the middle of a webhook).
+   */
+  backgroundCheckpoints?: boolean;
+}
+
+export function openSqliteDatabase(file: string, syncBusyWaitMs = SYNC_BUSY_WAIT_MS): Database.Database {
   mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file, { timeout: busyTimeoutMs });
+  const db = new Database(file, { timeout: syncBusyWaitMs });
   db.pragma("journal_mode = WAL");
   // FULL: an acknowledged webhook is never sent again by Meta, so a commit must survive power loss.
   db.pragma("synchronous = FULL");
   db.pragma("foreign_keys = ON");
+  // The ingest reads and rewrites message rows at random: keep far more of them in memory than the
+  // 2 MB default, or every lookup becomes a read() of the file.
+  db.pragma("cache_size = -32768");
   return db;
 }
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return code === "SQLITE_BUSY" || code === "SQLITE_BUSY_SNAPSHOT" || code === "SQLITE_LOCKED";
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class SqliteRunner implements SqlRunner {
   readonly dialect: Dialect = "sqlite";
   readonly db: Database.Database;
+  readonly busyTimeoutMs: number;
   readonly #statements = new Map<string, Database.Statement>();
+  readonly #stopCheckpoints: (() => Promise<void>) | null;
 
-  constructor(file: string, busyTimeoutMs?: number) {
-    this.db = openSqliteDatabase(file, busyTimeoutMs);
+  constructor(file: string, options: SqliteOpenOptions = {}) {
+    this.busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+    this.db = openSqliteDatabase(file);
+    if (options.backgroundCheckpoints) {
+      this.db.pragma("wal_autocheckpoint = 0");
+      this.#stopCheckpoints = startCheckpointer(file);
+    } else {
+      this.#stopCheckpoints = null;
+    }
   }
 
   #statement(sql: string): Database.Statement {
@@ -66,21 +104,28 @@ export class SqliteRunner implements SqlRunner {
     return step.value;
   }
 
-  transaction<T>(work: (dialect: Dialect) => Work<T>): Promise<T> {
-    try {
-      const tx = this.db.transaction(() => this.#drive(work(this.dialect)));
-      return Promise.resolve(tx.immediate());
-    } catch (error) {
-      return Promise.reject(error);
+  /** Runs `attempt` until it gets past a lock held by another process, waiting between tries. */
+  async #withLock<T>(attempt: () => T, timeoutMs: number): Promise<T> {
+    const deadline = performance.now() + timeoutMs;
+    for (let pause = 2; ; pause = Math.min(pause * 2, 25)) {
+      try {
+        return attempt();
+      } catch (error) {
+        if (!isBusy(error) || performance.now() + pause > deadline) throw error;
+      }
+      await sleep(pause);
     }
   }
 
+  transaction<T>(work: (dialect: Dialect) => Work<T>, options: TransactionOptions = {}): Promise<T> {
+    return this.#withLock(
+      () => this.db.transaction(() => this.#drive(work(this.dialect))).immediate(),
+      options.timeoutMs ?? this.busyTimeoutMs,
+    );
+  }
+
   read<T>(work: (dialect: Dialect) => Work<T>): Promise<T> {
-    try {
-      return Promise.resolve(this.#drive(work(this.dialect)));
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return this.#withLock(() => this.#drive(work(this.dialect)), this.busyTimeoutMs);
   }
 
   ping(): Promise<void> {
@@ -92,8 +137,13 @@ export class SqliteRunner implements SqlRunner {
     }
   }
 
-  close(): Promise<void> {
+  /** Can this process write right now? (Another process may hold the write lock for a long time.) */
+  canWrite(): Promise<void> {
+    return this.transaction(function* () {}, { timeoutMs: 0 });
+  }
+
+  async close(): Promise<void> {
+    await this.#stopCheckpoints?.();
     if (this.db.open) this.db.close();
-    return Promise.resolve();
   }
 }

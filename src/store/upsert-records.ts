@@ -1,20 +1,14 @@
 // One transaction for a batch of send records: create or update each message, look up the Meta
 // events already waiting for it in the log, and derive its row. Re-sending a record is idempotent.
-import {
-  type Evidence,
-  evidenceOfEvent,
-  isLate,
-  joinEvidence,
-  type MetaEvent,
-  NO_EVIDENCE,
-  type SendFacts,
-} from "../domain/lifecycle.ts";
+import { type Evidence, NO_EVIDENCE, type SendFacts } from "../domain/lifecycle.ts";
 import { detectOutboundError } from "../domain/send-checks.ts";
 import type { RecordError, SendRecord } from "../domain/send-record.ts";
-import { type EventOutcome, statusKey } from "../domain/webhook-events.ts";
+import { lineOwners } from "./channel-owners.ts";
 import { type EventSource, eventRow, insertEvents } from "./event-log.ts";
+import { loggedEvents, type OutcomeChange, settleLoggedEvents, updateEventOutcomes } from "./logged-events.ts";
 import { LIFECYCLE_COLUMNS, lifecycleValues, toLifecycleRow, UPDATE_COLUMNS } from "./message-lifecycle.ts";
-import { all, asDate, asNumber, chunks, type Dialect, placeholders, run, type SqlOp, valuesList, type Work } from "./sql.ts";
+import { all, chunks, type Dialect, placeholders, run, type SqlOp, valuesList, type Work } from "./sql.ts";
+import { lockWamids } from "./wamid-locks.ts";
 
 export interface RecordItem {
   /** Position in the batch or line in the file. */
@@ -118,102 +112,6 @@ const UPSERT_SET = MESSAGE_COLUMNS.filter((c) => c !== "tenant_id" && c !== "pla
   .map((c) => `${c} = excluded.${c}`)
   .join(", ");
 
-interface LoggedEvent {
-  id: number;
-  wamid: string;
-  /** The key the message row keeps for it (see messageEventKey). */
-  key: string;
-  /** Null for events outside the lifecycle (e.g. `played`): kept only to spot their re-sends. */
-  event: MetaEvent | null;
-  outcome: EventOutcome;
-}
-
-function toLoggedEvent(r: Record<string, unknown>): LoggedEvent | null {
-  const at = asDate(r.occurred_at);
-  if (!at) return null;
-  const base = { id: Number(r.id), wamid: String(r.wamid), outcome: r.outcome as EventOutcome };
-  if (r.kind === "reply") return { ...base, key: String(r.dedupe_key), event: { kind: "reply", at } };
-  const status = String(r.status);
-  const errorCode = asNumber(r.error_code);
-  const key = statusKey(status, at, errorCode);
-  if (status === "failed") {
-    return {
-      ...base,
-      key,
-      event: { kind: "status", status, at, errorCode, errorTitle: (r.error_title as string | null) ?? null },
-    };
-  }
-  if (status === "sent" || status === "delivered" || status === "read") {
-    return {
-      ...base,
-      key,
-      event: { kind: "status", status, at, pricingCategory: (r.pricing_category as string | null) ?? null },
-    };
-  }
-  return { ...base, key, event: null };
-}
-
-/** Events in the log about these wamids that count: applied, waiting, late, and ignored ones (for their keys). */
-function* loggedEvents(wamids: readonly string[]): Generator<SqlOp, Map<string, LoggedEvent[]>, unknown> {
-  const byWamid = new Map<string, LoggedEvent[]>();
-  for (const part of chunks([...new Set(wamids)], 500)) {
-    const rows = yield* all(
-      `SELECT id, wamid, kind, status, occurred_at, error_code, error_title, pricing_category, outcome, dedupe_key FROM event_log
-       WHERE wamid IN (${placeholders(part.length)}) AND kind IN ('status', 'reply') AND outcome IN ('applied', 'waiting', 'late', 'ignored')`,
-      part,
-    );
-    for (const r of rows) {
-      const e = toLoggedEvent(r);
-      if (!e) continue;
-      const list = byWamid.get(e.wamid) ?? [];
-      list.push(e);
-      byWamid.set(e.wamid, list);
-    }
-  }
-  return byWamid;
-}
-
-interface OutcomeChange {
-  id: number;
-  outcome: EventOutcome;
-  reason: string | null;
-  tenantId: number;
-  platformId: string;
-}
-
-function* updateEventOutcomes(dialect: Dialect, changes: readonly OutcomeChange[], now: Date): Generator<SqlOp, void, unknown> {
-  if (changes.length === 0) return;
-  if (dialect === "sqlite") {
-    for (const c of changes) {
-      yield* run(`UPDATE event_log SET outcome = ?, reason = ?, applied_at = ?, tenant_id = ?, platform_id = ? WHERE id = ?`, [
-        c.outcome,
-        c.reason,
-        c.outcome === "applied" ? now : null,
-        c.tenantId,
-        c.platformId,
-        c.id,
-      ]);
-    }
-    return;
-  }
-  for (const part of chunks(changes, 5000)) {
-    yield* run(
-      `UPDATE event_log AS e SET outcome = v.outcome, reason = v.reason, tenant_id = v.tenant_id, platform_id = v.platform_id,
-         applied_at = CASE WHEN v.outcome = 'applied' THEN ?::timestamp(3) ELSE NULL END
-       FROM unnest(?::int[], ?::text[], ?::text[], ?::int[], ?::text[]) AS v(id, outcome, reason, tenant_id, platform_id)
-       WHERE e.id = v.id`,
-      [
-        now,
-        part.map((c) => c.id),
-        part.map((c) => c.outcome),
-        part.map((c) => c.reason),
-        part.map((c) => c.tenantId),
-        part.map((c) => c.platformId),
-      ],
-    );
-  }
-}
-
 export function upsertSendRecords(
   tenantId: number,
   items: readonly RecordItem[],
@@ -230,6 +128,12 @@ export function upsertSendRecords(
     for (const item of items)
       if (item.record && item.errors.length === 0) latest.set(item.record.id, item as RecordItem & { record: SendRecord });
     let valid = [...latest.values()];
+    // Before anything is read: a webhook batch about these wamids either committed already (and
+    // its waiting events are visible below) or waits for this transaction (see wamid-locks.ts).
+    yield* lockWamids(
+      dialect,
+      valid.flatMap((v) => v.record.waMessageId ?? []),
+    );
 
     const existing = new Map<string, ReturnType<typeof toLifecycleRow>>();
     for (const part of chunks(
@@ -262,8 +166,11 @@ export function upsertSendRecords(
         owners.set(w, { tenantId, platformId: v.record.id });
         return true;
       }
+      // Another company's message is not named, nor said to exist: the record is just not accepted.
       const reason =
-        owner.tenantId === tenantId ? `already belongs to message ${owner.platformId}` : "already belongs to another message";
+        owner.tenantId === tenantId
+          ? `already belongs to message ${owner.platformId}`
+          : "is not accepted for this record: check that it is the id Meta returned for this message";
       errors.push({ index: v.index, field: "waMessageId", reason });
       rejected.set(v.index, `waMessageId: ${reason}`);
       return false;
@@ -293,6 +200,10 @@ export function upsertSendRecords(
     );
 
     const logged = yield* loggedEvents(valid.flatMap((v) => wamidOf(v) ?? []));
+    const lines = yield* lineOwners(
+      dialect,
+      [...logged.values()].flatMap((events) => events.flatMap((e) => e.phoneNumberId ?? [])),
+    );
     const outcomeChanges: OutcomeChange[] = [];
     const rows: unknown[][] = [];
     for (const v of valid) {
@@ -300,19 +211,17 @@ export function upsertSendRecords(
       const wamid = wamidOf(v);
       const outboundError = r.outboundError ?? (wamid ? null : detectOutboundError(r));
       const send: SendFacts = { queuedAt: r.queuedAt, outboundAt: r.outboundAt, outboundError, wamid };
-      let evidence: Evidence = NO_EVIDENCE;
-      const eventKeys = new Set<string>();
-      for (const e of wamid ? (logged.get(wamid) ?? []) : []) {
-        eventKeys.add(e.key);
-        if (e.event === null) continue;
-        const late = isLate(e.event, send, options.windowDays);
-        if (!late) evidence = joinEvidence(evidence, evidenceOfEvent(e.event));
-        const outcome: EventOutcome = late ? "late" : "applied";
-        if (outcome !== e.outcome) {
-          const reason = late ? `more than ${options.windowDays} days after the message left` : null;
-          outcomeChanges.push({ id: e.id, outcome, reason, tenantId, platformId: r.id });
-        }
-      }
+      // What the message already knows stays (events are only ever added: rule 1), unless the record
+      // gives it another wamid, whose events are another story.
+      const before = existing.get(r.id);
+      const kept = before && before.send.wamid === wamid ? before : null;
+      const { evidence, eventKeys, changes } = settleLoggedEvents(
+        { tenantId, platformId: r.id, send, evidence: kept?.evidence ?? NO_EVIDENCE, eventKeys: kept?.eventKeys ?? [] },
+        wamid ? (logged.get(wamid) ?? []) : [],
+        lines,
+        options.windowDays,
+      );
+      outcomeChanges.push(...changes);
       const ids = {
         campaign: campaigns.get(r.campaign) as number,
         channel: channels.get(r.channel) as number,

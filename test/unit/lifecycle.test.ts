@@ -255,6 +255,21 @@ describe("rule 1: the row is a function of the set of events", () => {
     ),
   );
 
+  it("two failures that differ only by an empty title and none keep the same one in either order", () => {
+    const failed = (errorTitle: string | null): MetaEvent => ({
+      kind: "status",
+      status: "failed",
+      at: at(-3),
+      errorCode: 131049,
+      errorTitle,
+    });
+    const send: SendFacts = { queuedAt: T0, outboundAt: null, outboundError: null, wamid: null };
+    const one = evidenceOf(send, [failed(null), failed("")], WINDOW);
+    const other = evidenceOf(send, [failed(""), failed(null)], WINDOW);
+    expect(one).toEqual(other);
+    expect(one.failure?.title).toBe("");
+  });
+
   it("any permutation of any event set, with any duplicates, gives the same row and evidence", () => {
     fc.assert(
       fc.property(sendArb, arrivalArb, (send, [events, arrival]) => {
