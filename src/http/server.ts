@@ -88,19 +88,24 @@ export function createHttpServer(routes: Routes, log: Logger, limits: HttpLimits
       maxHeaderSize: MAX_HEADER_BYTES,
       requireHostHeader: true,
     },
-    (req, res) => {
-      void handle(req, res).catch((error: unknown) => {
-        // handle() catches everything itself; this is the last line, for a bug in the boundary.
-        log.error({ err: error }, "request boundary failed");
-        if (!res.headersSent) sendErrorAndClose(res, 500, "internal_error", "Unexpected error; it has been logged.");
-        else res.destroy();
-      });
-    },
+    (req, res) => serve(req, res, false),
   );
+  // `Expect: 100-continue`: the client waits for our go-ahead before uploading, so a body we would
+  // refuse (too large, no API key) is refused without a byte of it being sent.
+  server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => serve(req, res, true));
   server.maxHeadersCount = MAX_HEADERS_COUNT;
   server.maxConnections = limits.maxConnections;
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  function serve(req: IncomingMessage, res: ServerResponse, continueFirst: boolean): void {
+    void handle(req, res, continueFirst).catch((error: unknown) => {
+      // handle() catches everything itself; this is the last line, for a bug in the boundary.
+      log.error({ err: error }, "request boundary failed");
+      if (!res.headersSent) sendErrorAndClose(res, 500, "internal_error", "Unexpected error; it has been logged.");
+      else res.destroy();
+    });
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse, continueFirst: boolean): Promise<void> {
     const started = performance.now();
     const url = parseRequestTarget(req.url);
     const path = url?.pathname ?? "(malformed)";
@@ -145,6 +150,10 @@ export function createHttpServer(routes: Routes, log: Logger, limits: HttpLimits
         return;
       }
       try {
+        if (continueFirst) {
+          if (Number(req.headers["content-length"]) > maxBodyBytes) throw new PayloadTooLargeError(maxBodyBytes);
+          res.writeContinue();
+        }
         body = await readRawBody(req, maxBodyBytes, limits.bodyIdleTimeoutMs);
       } catch (error) {
         if (error instanceof PayloadTooLargeError) {

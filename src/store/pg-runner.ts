@@ -16,7 +16,7 @@ const types = {
   },
 };
 
-function toPg(value: SqlValue | unknown): unknown {
+export function toPg(value: SqlValue | unknown): unknown {
   // toISOString is UTC; a zone suffix is ignored when it lands in a timestamp-without-zone column.
   // (pg itself would write a Date in the process's local time.)
   if (value instanceof Date) return value.toISOString();

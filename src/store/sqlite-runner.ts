@@ -9,7 +9,7 @@ export function sqliteDate(d: Date): string {
   return d.toISOString().replace("Z", "+00:00");
 }
 
-function toSqlite(value: SqlValue): unknown {
+export function toSqlite(value: SqlValue): unknown {
   if (value instanceof Date) return sqliteDate(value);
   if (typeof value === "boolean") return value ? 1 : 0;
   return value;
