@@ -14,13 +14,17 @@ function toSqlite(value: SqlValue): unknown {
   return value;
 }
 
+/**
+ * Every connection to the SQLite file gets these: this runner's and Prisma's (sqlite-prisma-adapter.ts).
+ * FULL: an acknowledged webhook is never sent again by Meta, so a commit must survive power loss
+ * (better-sqlite3 builds SQLite with NORMAL as the WAL default, which may lose the last commits).
+ */
+export const SQLITE_CONNECTION_PRAGMAS = ["journal_mode = WAL", "synchronous = FULL", "foreign_keys = ON"] as const;
+
 export function openSqliteDatabase(file: string, busyTimeoutMs = 5000): Database.Database {
   mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file, { timeout: busyTimeoutMs });
-  db.pragma("journal_mode = WAL");
-  // FULL: an acknowledged webhook is never sent again by Meta, so a commit must survive power loss.
-  db.pragma("synchronous = FULL");
-  db.pragma("foreign_keys = ON");
+  for (const pragma of SQLITE_CONNECTION_PRAGMAS) db.pragma(pragma);
   return db;
 }
 
