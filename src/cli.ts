@@ -1,48 +1,20 @@
 // The `hsm-report` command.
 import { Command, InvalidArgumentError, Option } from "commander";
+import { CliError, config, out, tenantBySlug, withStore } from "./cli/cli-kit.ts";
+import { eventsCommand } from "./cli/events-command.ts";
 import { generateCommand } from "./cli/generate-command.ts";
 import { progressLine } from "./cli/progress.ts";
-import { ConfigError, loadConfig } from "./config.ts";
+import { slackCommand } from "./cli/slack-command.ts";
+import { tenantKeyCommand } from "./cli/tenant-key-command.ts";
+import { ConfigError } from "./config.ts";
 import { isLocale, isValidSlug, isValidTimeZone, LOCALES } from "./domain/tenant.ts";
 import type { ImportFormat } from "./ingest/import-file.ts";
 import { createLogger } from "./log.ts";
-import { allowChatUser, bindSlackWorkspace } from "./store/chat-bindings.ts";
 import { isStoreUnavailable } from "./store/errors.ts";
-import { migrateDatabase, openStore } from "./store/open-store.ts";
+import { migrateDatabase } from "./store/open-store.ts";
 import { createTenant, findTenantBySlug, listTenants } from "./store/tenants.ts";
 
-/** A failure the user can act on: printed as is, no stack trace. */
-export class CliError extends Error {}
-
-const out = (line: string) => process.stdout.write(`${line}\n`);
-
-function config() {
-  return loadConfig();
-}
-
-async function withStore<T>(fn: (store: Awaited<ReturnType<typeof openStore>>) => Promise<T>): Promise<T> {
-  const c = config();
-  const store = await openStore(c.databaseUrl, {
-    log: createLogger({ level: "warn", destination: process.stderr }),
-    busyTimeoutMs: c.databaseBusyTimeoutMs,
-  });
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
-}
-
-async function tenantBySlug(store: Awaited<ReturnType<typeof openStore>>, slug: string) {
-  const tenant = await findTenantBySlug(store, slug);
-  if (!tenant) {
-    const known = (await listTenants(store)).map((t) => t.slug);
-    throw new CliError(
-      `No tenant "${slug}". ${known.length ? `Known tenants: ${known.join(", ")}.` : "There are no tenants yet: create one with `hsm-report tenant add`."}`,
-    );
-  }
-  return tenant;
-}
+export { CliError };
 
 export function buildProgram(): Command {
   const program = new Command("hsm-report")
@@ -121,36 +93,9 @@ export function buildProgram(): Command {
         for (const t of tenants) out(`${t.slug}\t${t.name}\t${t.timeZone}\t${t.locale}`);
       });
     });
+  tenant.addCommand(tenantKeyCommand());
 
-  const slack = program.command("slack").description("Connect Slack workspaces to tenants.");
-  slack
-    .command("bind")
-    .description("Let a Slack workspace (team id T…) ask for one tenant's reports; rebinding moves it.")
-    .requiredOption("--team <id>", "Slack team id, e.g. T0123ABCD (Slack: workspace settings, or the URL of the web client)")
-    .requiredOption("--tenant <slug>", "tenant whose data the workspace sees")
-    .action(async (opts: { team: string; tenant: string }) => {
-      if (!/^[TE][A-Z0-9]{2,}$/.test(opts.team))
-        throw new CliError(`"${opts.team}" is not a Slack team id (they look like T0123ABCD).`);
-      await withStore(async (store) => {
-        const t = await tenantBySlug(store, opts.tenant);
-        await bindSlackWorkspace(store, opts.team, t.id, new Date());
-        out(`Slack workspace ${opts.team} now sees tenant ${t.slug} (${t.name}).`);
-      });
-    });
-  slack
-    .command("allow")
-    .description("Only listed Slack users may ask for a tenant's reports once any is listed; adds one.")
-    .requiredOption("--tenant <slug>", "tenant")
-    .requiredOption("--user <id>", "Slack user id, e.g. U0123ABCD")
-    .action(async (opts: { tenant: string; user: string }) => {
-      if (!/^[UW][A-Z0-9]{2,}$/.test(opts.user))
-        throw new CliError(`"${opts.user}" is not a Slack user id (they look like U0123ABCD).`);
-      await withStore(async (store) => {
-        const t = await tenantBySlug(store, opts.tenant);
-        await allowChatUser(store, t.id, "slack", opts.user);
-        out(`Slack user ${opts.user} may ask for ${t.slug}'s reports.`);
-      });
-    });
+  program.addCommand(slackCommand());
 
   program
     .command("import")
@@ -191,6 +136,7 @@ export function buildProgram(): Command {
     });
 
   program.addCommand(generateCommand({ config, fail: (message) => new CliError(message), out }));
+  program.addCommand(eventsCommand());
 
   program
     .command("demo")

@@ -1,6 +1,7 @@
 // The one place that reads the environment. Everything else receives a Config.
 import { z } from "zod";
 import type { HttpLimits } from "./http/server.ts";
+import { redactDatabaseUrl } from "./store/database-url.ts";
 
 const DEFAULT_DATABASE_URL = "file:./data/hsm-report.db";
 
@@ -9,6 +10,9 @@ const databaseUrl = z
   .trim()
   .refine((v) => /^file:.+/.test(v) || /^postgres(ql)?:\/\/.+/.test(v), {
     message: "must start with file: (embedded SQLite) or postgresql:// (PostgreSQL server)",
+  })
+  .refine((v) => !/^postgres/.test(v) || URL.canParse(v), {
+    message: "is not a valid URL: use postgresql://user:password@host:5432/database (percent-encode @ : / in the password)",
   });
 
 const port = z.coerce.number().int().min(0).max(65_535);
@@ -50,6 +54,7 @@ const schema = z.object({
   JOB_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
   JOB_PROGRESS_INTERVAL_MS: z.coerce.number().int().min(0).default(3000),
   JOB_POLL_MS: z.coerce.number().int().min(10).default(1000),
+  EVENT_LOG_RETENTION_DAYS: positiveInt.default(90),
 });
 
 export interface Config {
@@ -69,6 +74,8 @@ export interface Config {
   /** Null when the Slack app is not configured. */
   slack: { botToken: string; signingSecret: string | null; appToken: string | null; apiUrl: string } | null;
   jobs: { concurrency: number; leaseMs: number; progressIntervalMs: number; pollMs: number };
+  /** Webhook bodies and event payloads older than this are removed; the events and outcomes stay. */
+  eventLogRetentionDays: number;
   reports: {
     /** SPEC rule 8: reports cover nothing before this local date (YYYY-MM-DD). */
     dataStartDate: string | null;
@@ -150,6 +157,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {})
       progressIntervalMs: s.JOB_PROGRESS_INTERVAL_MS,
       pollMs: s.JOB_POLL_MS,
     },
+    eventLogRetentionDays: s.EVENT_LOG_RETENTION_DAYS,
     reports: {
       dataStartDate: s.DATA_START_DATE ?? null,
       sheetMaxRows: s.REPORT_XLSX_SHEET_MAX_ROWS,
@@ -159,5 +167,6 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {})
 }
 
 function redactIfSecret(name: string, value: string): string {
+  if (name === "DATABASE_URL") return redactDatabaseUrl(value);
   return /SECRET|TOKEN|PASSWORD|KEY/.test(name) ? "[redacted]" : value;
 }

@@ -6,6 +6,7 @@ import { createSlackApp, type SlackFrontDoor } from "./chat/slack/slack-app.ts";
 import { SlackDelivery } from "./chat/slack/slack-delivery.ts";
 import type { Config } from "./config.ts";
 import { sendRecordsRoute } from "./http/send-records-route.ts";
+import { startHousekeeping } from "./housekeeping/housekeeping.ts";
 import { closeServer, createHttpServer, healthHandler } from "./http/server.ts";
 import { webhookRoute } from "./http/whatsapp-webhook-route.ts";
 import { WebhookIngest } from "./ingest/webhook-ingest.ts";
@@ -21,12 +22,16 @@ export interface RunningApp {
   url: string;
   port: number;
   store: Store;
+  /** Resolves once the housekeeping round under way (the one started at start-up, say) is over. */
+  housekeepingIdle(): Promise<void>;
   stop(): Promise<void>;
 }
 
 export interface AppDeps {
   log: Logger;
   now?: () => Date;
+  /** How often retention and the report-file sweep run after the first time (default 6 hours). */
+  housekeepingIntervalMs?: number;
 }
 
 export async function startApp(config: Config, deps: AppDeps): Promise<RunningApp> {
@@ -105,6 +110,15 @@ export async function startApp(config: Config, deps: AppDeps): Promise<RunningAp
   await slack?.start();
   runner.start();
   ingest.startSettling();
+  const housekeeping = startHousekeeping({
+    store,
+    reportsDir: resolve(config.reportsDir),
+    retentionDays: config.eventLogRetentionDays,
+    jobLeaseMs: config.jobs.leaseMs,
+    now,
+    log,
+    intervalMs: deps.housekeepingIntervalMs,
+  });
   const { port } = server.address() as AddressInfo;
   const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
   const url = `http://${host}:${port}`;
@@ -115,11 +129,13 @@ export async function startApp(config: Config, deps: AppDeps): Promise<RunningAp
     url,
     port,
     store,
+    housekeepingIdle: () => housekeeping.idle(),
     stop() {
       stopping ??= (async () => {
         await closeServer(server);
         await slack?.stop();
         await runner.stop();
+        await housekeeping.stop();
         await ingest.drain();
         ingest.stop();
         await store.close();

@@ -7,6 +7,7 @@ import { columnHeaders, REPORT_COLUMNS } from "../domain/report-columns.ts";
 import type { Locale } from "../domain/tenant.ts";
 import { csvField, UTF8_BOM } from "./csv-format.ts";
 import type { Cell } from "./format-row.ts";
+import { REPORT_FILE_MODE } from "./report-file.ts";
 
 const IS_DATE = REPORT_COLUMNS.map((c) => c.kind === "date");
 
@@ -69,7 +70,7 @@ export interface CsvOutput {
 }
 
 export async function writeCsv(out: CsvOutput): Promise<number> {
-  const file = createWriteStream(out.path);
+  const file = createWriteStream(out.path, { mode: REPORT_FILE_MODE });
   const closed = once(file, "close");
   const write = async (text: string) => {
     if (!file.write(text)) await once(file, "drain");

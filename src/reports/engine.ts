@@ -3,11 +3,10 @@
 // front decides the size rules and the progress total. The file is written under a temporary name
 // beside its destination and renamed when complete, so a failed or cancelled report leaves nothing.
 
-import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import { mkdir, rename, rm, stat } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
 import type { MessageState } from "../domain/lifecycle.ts";
 import { ReportError } from "../domain/report-errors.ts";
 import type { ReportFormat, ReportRequest } from "../domain/report-request.ts";
@@ -27,6 +26,7 @@ import { csvChunks, csvHeaderLine, writeCsv } from "./csv-file.ts";
 import { UTF8_BOM } from "./csv-format.ts";
 import { rowFormatter } from "./format-row.ts";
 import { planReport, type ReportPlan, type ReportSettings } from "./plan.ts";
+import { createPartialFile, REPORT_FILE_MODE } from "./report-file.ts";
 import { SummaryAccumulator } from "./summary-accumulator.ts";
 
 export interface ReportProgress {
@@ -147,7 +147,7 @@ async function copyCsv(
   report: (rows: number) => void,
   isCancelled: () => boolean,
 ): Promise<number> {
-  const file = createWriteStream(path);
+  const file = createWriteStream(path, { mode: REPORT_FILE_MODE });
   const closed = once(file, "close");
   let lines = 0;
   try {
@@ -269,10 +269,6 @@ export function outputPathFor(outputPath: string, requested: ReportFormat, forma
   return format === requested || outputPath.endsWith(".csv") ? outputPath : `${outputPath}.csv`;
 }
 
-export function partialPath(path: string, label = "partial"): string {
-  return join(dirname(path), `.${randomBytes(6).toString("hex")}.${label}`);
-}
-
 /** The whole report in this thread, in one part. The CLI and the jobs use runReport (worker threads). */
 export async function generateReport(
   store: SqlStore,
@@ -293,7 +289,7 @@ export async function generatePrepared(
   const path = outputPathFor(options.outputPath, request.format, prepared.format);
   const generatedAt = now();
   await mkdir(dirname(path), { recursive: true });
-  const partial = partialPath(path);
+  const partial = await createPartialFile(path);
   const isCancelled = () => options.signal?.aborted === true;
   const report = progressReporter(prepared.total, options.onProgress);
   let result: PartResult;

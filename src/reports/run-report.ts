@@ -15,11 +15,11 @@ import {
   generatePrepared,
   outputPathFor,
   type PartResult,
-  partialPath,
   prepareReport,
   progressReporter,
   type ReportPart,
 } from "./engine.ts";
+import { createPartialFile } from "./report-file.ts";
 import type { WorkerMessage, WorkerTask } from "./report-worker.ts";
 
 /** Below this many rows one part is quicker than starting a second worker. */
@@ -130,7 +130,7 @@ export async function runReport(store: SqlStore, request: ReportRequest, options
 
   if (format === "xlsx") {
     // One thread reads and formats, the other runs exceljs.
-    const partial = partialPath(path);
+    const partial = await createPartialFile(path);
     const channel = new MessageChannel();
     try {
       const [read, written] = await Promise.all([
@@ -157,17 +157,19 @@ export async function runReport(store: SqlStore, request: ReportRequest, options
   for (let i = 1; i < partCount; i++) bounds.push(await rowKeyAt(store, plan.filter, Math.floor((total * i) / partCount) - 1));
   bounds.push(null);
 
-  const parts: ReportPart[] = Array.from({ length: partCount }, (_, i) => ({
-    format,
-    path: partialPath(path),
-    header: i === 0,
-    after: bounds[i] ?? null,
-    through: bounds[i + 1] ?? null,
-    sheetMaxRows: options.settings.sheetMaxRows,
-    generatedAt,
-  }));
-  const rowsByPart = parts.map(() => 0);
+  const partPaths: string[] = [];
   try {
+    for (let i = 0; i < partCount; i++) partPaths.push(await createPartialFile(path));
+    const parts: ReportPart[] = partPaths.map((partPath, i) => ({
+      format,
+      path: partPath,
+      header: i === 0,
+      after: bounds[i] ?? null,
+      through: bounds[i + 1] ?? null,
+      sheetMaxRows: options.settings.sheetMaxRows,
+      generatedAt,
+    }));
+    const rowsByPart = parts.map(() => 0);
     const results = await Promise.all(
       parts.map((part, i) =>
         runPart(
@@ -192,6 +194,6 @@ export async function runReport(store: SqlStore, request: ReportRequest, options
     report(rows, true);
     return { path, format, rows, bytes: (await stat(path)).size, summary };
   } finally {
-    await Promise.all(parts.map((p) => rm(p.path, { force: true })));
+    await Promise.all(partPaths.map((p) => rm(p, { force: true })));
   }
 }

@@ -1,7 +1,7 @@
 // Which tenant a chat workspace belongs to, and (optionally) which of its people may ask for reports.
 import type { Store } from "./open-store.ts";
 import type { Tenant } from "./tenants.ts";
-import { findTenantBySlug } from "./tenants.ts";
+import { findTenantBySlug, toTenant } from "./tenants.ts";
 
 export async function bindSlackWorkspace(store: Store, teamId: string, tenantId: number, now: Date): Promise<void> {
   await store.prisma.slackWorkspace.upsert({
@@ -9,6 +9,14 @@ export async function bindSlackWorkspace(store: Store, teamId: string, tenantId:
     create: { teamId, tenantId, boundAt: now },
     update: { tenantId, boundAt: now },
   });
+}
+
+/** Unbinds a workspace; returns the tenant it was bound to, or null if it was not bound. */
+export async function unbindSlackWorkspace(store: Store, teamId: string): Promise<Tenant | null> {
+  const row = await store.prisma.slackWorkspace.findUnique({ where: { teamId }, include: { tenant: true } });
+  if (!row) return null;
+  await store.prisma.slackWorkspace.deleteMany({ where: { teamId } });
+  return toTenant(row.tenant);
 }
 
 export async function tenantForSlackTeam(store: Store, teamId: string): Promise<Tenant | null> {
@@ -22,6 +30,18 @@ export async function allowChatUser(store: Store, tenantId: number, platform: st
     create: { tenantId, platform, userId },
     update: {},
   });
+}
+
+/** Takes a user off the tenant's list; `remaining` is how many stay listed (none: everyone may ask). */
+export async function disallowChatUser(
+  store: Store,
+  tenantId: number,
+  platform: string,
+  userId: string,
+): Promise<{ removed: boolean; remaining: number }> {
+  const { count } = await store.prisma.chatAllowedUser.deleteMany({ where: { tenantId, platform, userId } });
+  const remaining = await store.prisma.chatAllowedUser.count({ where: { tenantId, platform } });
+  return { removed: count > 0, remaining };
 }
 
 /** Everyone in a bound workspace may ask, unless the tenant keeps a list; then only those listed. */

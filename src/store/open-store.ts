@@ -1,4 +1,3 @@
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { Logger } from "../log.ts";
 import { silentLogger } from "../log.ts";
@@ -8,6 +7,7 @@ import { PrismaClient } from "./generated/sqlite/client.ts";
 import type { MigrationResult } from "./migrate.ts";
 import { applyMigrations, openSqlRunner, type SqlStore } from "./open-sql.ts";
 import type { PgRunner } from "./pg-runner.ts";
+import { PrismaSqliteAdapter } from "./sqlite-prisma-adapter.ts";
 import type { SqliteRunner } from "./sqlite-runner.ts";
 
 export type { PrismaClient };
@@ -49,7 +49,7 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
   let store: Store;
   if (target.kind === "sqlite") {
     const sql = openSqlRunner(target, busyTimeoutMs, { backgroundCheckpoints: true }) as SqliteRunner;
-    const prisma = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: `file:${target.file}`, timeout: busyTimeoutMs }) });
+    const prisma = new PrismaClient({ adapter: new PrismaSqliteAdapter({ url: `file:${target.file}`, timeout: busyTimeoutMs }) });
     store = {
       target,
       dialect: "sqlite",

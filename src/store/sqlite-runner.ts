@@ -16,12 +16,20 @@ export function toSqlite(value: SqlValue): unknown {
 }
 
 /**
+/**
  * SQLite waits for a lock held by another process by sleeping in the calling thread, which here is
  * the event loop: the server would stop answering anything for as long as the wait lasts. So the
  * connection itself gives up after a few milliseconds, and the runner waits for the lock
  * asynchronously between attempts (see #withLock), up to the busy timeout.
  */
-const SYNC_BUSY_WAIT_MS = 5;
+export const SYNC_BUSY_WAIT_MS = 5;
+
+/**
+ * Every connection to the SQLite file gets these: this runner's and Prisma's (sqlite-prisma-adapter.ts).
+ * FULL: an acknowledged webhook is never sent again by Meta, so a commit must survive power loss
+ * (better-sqlite3 builds SQLite with NORMAL as the WAL default, which may lose the last commits).
+ */
+export const SQLITE_CONNECTION_PRAGMAS = ["journal_mode = WAL", "synchronous = FULL", "foreign_keys = ON"] as const;
 
 export interface SqliteOpenOptions {
   /** How long a transaction may wait for the write lock, in total, before it fails with SQLITE_BUSY. */
@@ -36,10 +44,7 @@ export interface SqliteOpenOptions {
 export function openSqliteDatabase(file: string, syncBusyWaitMs = SYNC_BUSY_WAIT_MS): Database.Database {
   mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file, { timeout: syncBusyWaitMs });
-  db.pragma("journal_mode = WAL");
-  // FULL: an acknowledged webhook is never sent again by Meta, so a commit must survive power loss.
-  db.pragma("synchronous = FULL");
-  db.pragma("foreign_keys = ON");
+  for (const pragma of SQLITE_CONNECTION_PRAGMAS) db.pragma(pragma);
   // The ingest reads and rewrites message rows at random: keep far more of them in memory than the
   // 2 MB default, or every lookup becomes a read() of the file.
   db.pragma("cache_size = -32768");

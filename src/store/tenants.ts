@@ -11,6 +11,8 @@ export interface Tenant {
 }
 
 const API_KEY_PREFIX = "hsm_";
+/** The part of a key that is kept in clear, to tell keys apart (`tenant key revoke --prefix`). */
+export const API_KEY_PREFIX_LENGTH = 8;
 
 export function hashApiKey(key: string): string {
   return createHash("sha256").update(key).digest("hex");
@@ -51,6 +53,42 @@ export async function createTenant(
 
 export async function addApiKey(store: Store, tenantId: number): Promise<string> {
   const apiKey = newApiKey();
-  await store.prisma.apiKey.create({ data: { tenantId, prefix: apiKey.slice(0, 8), hash: hashApiKey(apiKey) } });
+  await store.prisma.apiKey.create({
+    data: { tenantId, prefix: apiKey.slice(0, API_KEY_PREFIX_LENGTH), hash: hashApiKey(apiKey) },
+  });
   return apiKey;
+}
+
+/**
+ * A new key for the tenant, and every other key of the tenant revoked at once (no grace period:
+ * a rotation usually follows a leak). One transaction, so a failure leaves the old keys working.
+ */
+export async function rotateApiKey(
+  store: Store,
+  tenantId: number,
+  now: Date,
+): Promise<{ apiKey: string; revokedPrefixes: string[] }> {
+  const apiKey = newApiKey();
+  const active = await store.prisma.apiKey.findMany({ where: { tenantId, revokedAt: null }, orderBy: { id: "asc" } });
+  await store.prisma.$transaction([
+    store.prisma.apiKey.updateMany({ where: { tenantId, revokedAt: null }, data: { revokedAt: now } }),
+    store.prisma.apiKey.create({
+      data: { tenantId, prefix: apiKey.slice(0, API_KEY_PREFIX_LENGTH), hash: hashApiKey(apiKey), createdAt: now },
+    }),
+  ]);
+  return { apiKey, revokedPrefixes: active.map((k) => k.prefix) };
+}
+
+/** Revokes the tenant's active keys (only those with this prefix, if given); returns their prefixes. */
+export async function revokeApiKeys(store: Store, tenantId: number, now: Date, prefix?: string): Promise<string[]> {
+  const where = { tenantId, revokedAt: null, ...(prefix === undefined ? {} : { prefix }) };
+  const keys = await store.prisma.apiKey.findMany({ where, orderBy: { id: "asc" } });
+  await store.prisma.apiKey.updateMany({ where: { id: { in: keys.map((k) => k.id) } }, data: { revokedAt: now } });
+  return keys.map((k) => k.prefix);
+}
+
+/** Prefixes of the tenant's keys that still work, oldest first. */
+export async function activeApiKeyPrefixes(store: Store, tenantId: number): Promise<string[]> {
+  const keys = await store.prisma.apiKey.findMany({ where: { tenantId, revokedAt: null }, orderBy: { id: "asc" } });
+  return keys.map((k) => k.prefix);
 }

@@ -1,5 +1,5 @@
 // `hsm-report generate` as a user runs it.
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -37,6 +37,21 @@ describe.each(DATABASES)("hsm-report generate on $kind", ({ fresh }) => {
     ]);
     expect(r.stdout).toContain("Números inválidos: 1");
   });
+
+  it.each(["xlsx", "csv"])(
+    "a %s report is readable by its owner only, also when it replaces a file anyone could read",
+    (format) => {
+      const fresh = join(dir, `private-new.${format}`);
+      const replaced = join(dir, `private-old.${format}`);
+      writeFileSync(replaced, "an older report");
+      chmodSync(replaced, 0o644);
+      for (const out of [fresh, replaced]) {
+        const r = run(["--from", FROM, "--to", TO, "--format", format, "-o", out]);
+        expect(r.status, r.stderr).toBe(0);
+        expect((statSync(out).mode & 0o777).toString(8), out).toBe("600");
+      }
+    },
+  );
 
   it("shows progress as plain lines when not on a terminal", () => {
     const r = run(["--from", FROM, "--to", TO, "--format", "csv", "--locale", "en", "-o", join(dir, "p.csv")]);

@@ -1,6 +1,6 @@
 // Reports written by worker threads (what the CLI and the bot use): the same file as in-process,
 // also when a CSV is split in parts on both cores; cancellation leaves nothing behind.
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import ExcelJS from "exceljs";
@@ -49,6 +49,8 @@ describe.each(DATABASES)("reports in worker threads on $kind", ({ fresh }) => {
     expect(split.rows).toBe(IN_RANGE.length);
     expect(progress.at(-1)).toBe(IN_RANGE.length);
     expect(readdirSync(dir).filter((f) => f.endsWith(".partial"))).toEqual([]);
+    // Customer data: the joined parts are readable by their owner only.
+    expect((statSync(split.path).mode & 0o777).toString(8)).toBe("600");
   });
 
   it("an XLSX from a worker holds the same rows and summary as one made in-process", async () => {
@@ -64,6 +66,7 @@ describe.each(DATABASES)("reports in worker threads on $kind", ({ fresh }) => {
       now: fixedNow,
     });
     expect(b.summary).toEqual(a.summary);
+    expect((statSync(b.path).mode & 0o777).toString(8)).toBe("600");
     const values = async (path: string) => {
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.readFile(path);

@@ -2,7 +2,7 @@
 import { Writable } from "node:stream";
 import { loadConfig } from "../../src/config.ts";
 import { createLogger, type Logger } from "../../src/log.ts";
-import { type RunningApp, startApp } from "../../src/main.ts";
+import { type AppDeps, type RunningApp, startApp } from "../../src/main.ts";
 import { APP_SECRET, VERIFY_TOKEN } from "./meta.ts";
 
 export interface TestApp extends RunningApp {
@@ -10,7 +10,11 @@ export interface TestApp extends RunningApp {
   log: Logger;
 }
 
-export async function startTestApp(databaseUrl: string, env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+  deps: Omit<AppDeps, "log"> = {},
+): Promise<TestApp> {
   const config = loadConfig(
     {},
     {
@@ -31,6 +35,6 @@ export async function startTestApp(databaseUrl: string, env: Record<string, stri
     },
   });
   const log = createLogger({ level: "debug", destination, pretty: false });
-  const app = await startApp(config, { log });
+  const app = await startApp(config, { ...deps, log });
   return Object.assign(app, { logs, log });
 }

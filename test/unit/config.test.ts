@@ -2,6 +2,17 @@ import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/log.ts";
+import { parseDatabaseUrl, redactDatabaseUrl } from "../../src/store/database-url.ts";
+
+function configError(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error("the configuration was accepted");
+}
 
 describe("configuration", () => {
   it("defaults to the embedded SQLite file and port 3000", () => {
@@ -20,12 +31,42 @@ describe("configuration", () => {
   });
 
   it("never echoes a secret's value in the error", () => {
-    try {
-      loadConfig({ DATABASE_URL: "mysql://root:hunter2@db" });
-    } catch (error) {
-      expect((error as Error).message).toContain("DATABASE_URL");
-    }
+    expect(() => loadConfig({ DATABASE_URL: "mysql://root:hunter2@db" })).toThrow(
+      'DATABASE_URL: must start with file: (embedded SQLite) or postgresql:// (PostgreSQL server) (got "mysql://root:***@db")',
+    );
     expect(() => loadConfig({ WHATSAPP_APP_SECRET: "x", PORT: "-5" })).not.toThrow(/\bx\b.*secret/i);
+  });
+
+  it("a malformed PostgreSQL URL is named, shown without its password", () => {
+    const message = configError({ DATABASE_URL: "postgresql://user:s3cret@host:bad-port/db" });
+    expect(message).toContain("DATABASE_URL: is not a valid URL");
+    expect(message).toContain('(got "postgresql://user:***@host:bad-port/db")');
+    expect(message).not.toContain("s3cret");
+  });
+
+  it("a URL that slips past the check (a report worker's, say) still fails without the password", () => {
+    expect(() => parseDatabaseUrl("postgresql://user:s3cret@host:bad-port/db")).toThrow(
+      "DATABASE_URL is not a valid URL (got postgresql://user:***@host:bad-port/db)",
+    );
+  });
+
+  it.each([
+    ["postgresql://user:s3cret@host:5432/db", "postgresql://user:***@host:5432/db"],
+    ["postgresql://user:p@ss:w/rd@host/db?schema=x", "postgresql://user:***@host/db?schema=x"],
+    ["postgres://user@host/db?sslmode=require&password=s3cret", "postgres://user@host/db?sslmode=require&password=***"],
+    ["postgresql://host/db", "postgresql://host/db"],
+    ["file:./data/hsm-report.db", "file:./data/hsm-report.db"],
+  ])("a database URL is shown without its password: %s", (url, shown) => {
+    expect(redactDatabaseUrl(url)).toBe(shown);
+  });
+
+  it("keeps event data 90 days unless EVENT_LOG_RETENTION_DAYS says otherwise", () => {
+    expect(loadConfig({}).eventLogRetentionDays).toBe(90);
+    expect(loadConfig({ EVENT_LOG_RETENTION_DAYS: "30" }).eventLogRetentionDays).toBe(30);
+  });
+
+  it.each(["0", "-7", "1.5", "ninety"])("EVENT_LOG_RETENTION_DAYS=%s is refused, naming the variable", (value) => {
+    expect(configError({ EVENT_LOG_RETENTION_DAYS: value })).toMatch(/^Invalid configuration:\n {2}EVENT_LOG_RETENTION_DAYS: /);
   });
 
   it("an empty variable counts as unset", () => {
@@ -48,8 +89,9 @@ describe("logging", () => {
       "x",
     );
     log.info({ req: { headers: { authorization: "Bearer hsm_abc", "x-hub-signature-256": "sha256=aa" } } }, "y");
+    log.error({ databaseUrl: "postgresql://u:pw2@h/db", target: { connectionString: "postgresql://u:pw3@h/db" } }, "z");
     const text = lines.join("");
-    for (const secret of ["s3cr3t", "tok3n", "pw@h", "hsm_abc", "sha256=aa"]) expect(text).not.toContain(secret);
+    for (const secret of ["s3cr3t", "tok3n", "pw@h", "hsm_abc", "sha256=aa", "pw2", "pw3"]) expect(text).not.toContain(secret);
     expect(text).toContain("[redacted]");
   });
 });
