@@ -40,6 +40,9 @@ const schema = z.object({
   JOB_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
   JOB_PROGRESS_INTERVAL_MS: z.coerce.number().int().min(0).default(3000),
   JOB_POLL_MS: z.coerce.number().int().min(10).default(1000),
+  JOB_MAX_ATTEMPTS: positiveInt.default(3),
+  JOB_MAX_QUEUED_PER_USER: positiveInt.default(3),
+  SLACK_MAX_FILE_BYTES: positiveInt.default(1024 ** 3),
 });
 
 export interface Config {
@@ -56,8 +59,24 @@ export interface Config {
   /** Where report files are written before they are posted (and removed once posted). */
   reportsDir: string;
   /** Null when the Slack app is not configured. */
-  slack: { botToken: string; signingSecret: string | null; appToken: string | null; apiUrl: string } | null;
-  jobs: { concurrency: number; leaseMs: number; progressIntervalMs: number; pollMs: number };
+  slack: {
+    botToken: string;
+    signingSecret: string | null;
+    appToken: string | null;
+    apiUrl: string;
+    /** Larger files are refused before uploading (Slack's documented per-file maximum: 1 GiB). */
+    maxFileBytes: number;
+  } | null;
+  jobs: {
+    concurrency: number;
+    leaseMs: number;
+    progressIntervalMs: number;
+    pollMs: number;
+    /** Claims a job gets (crashed runs included) before it is failed for good. */
+    maxAttempts: number;
+    /** Queued-or-running jobs one person may have at once. */
+    maxQueuedPerUser: number;
+  };
   reports: {
     /** SPEC rule 8: reports cover nothing before this local date (YYYY-MM-DD). */
     dataStartDate: string | null;
@@ -118,6 +137,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {})
           signingSecret: s.SLACK_SIGNING_SECRET ?? null,
           appToken: s.SLACK_APP_TOKEN ?? null,
           apiUrl: s.SLACK_API_URL.endsWith("/") ? s.SLACK_API_URL : `${s.SLACK_API_URL}/`,
+          maxFileBytes: s.SLACK_MAX_FILE_BYTES,
         }
       : null,
     jobs: {
@@ -125,6 +145,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {})
       leaseMs: s.JOB_LEASE_MS,
       progressIntervalMs: s.JOB_PROGRESS_INTERVAL_MS,
       pollMs: s.JOB_POLL_MS,
+      maxAttempts: s.JOB_MAX_ATTEMPTS,
+      maxQueuedPerUser: s.JOB_MAX_QUEUED_PER_USER,
     },
     reports: {
       dataStartDate: s.DATA_START_DATE ?? null,

@@ -54,6 +54,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<RunningAp
     leaseMs: config.jobs.leaseMs,
     progressIntervalMs: config.jobs.progressIntervalMs,
     pollMs: config.jobs.pollMs,
+    maxAttempts: config.jobs.maxAttempts,
     deliveries,
     log,
     now,
@@ -63,11 +64,12 @@ export async function startApp(config: Config, deps: AppDeps): Promise<RunningAp
       store,
       slack: config.slack,
       reportSettings: config.reports,
+      maxQueuedPerUser: config.jobs.maxQueuedPerUser,
       onJobQueued: () => runner.wake(),
       log,
       now,
     });
-    deliveries.slack = new SlackDelivery(slack.app.client);
+    deliveries.slack = new SlackDelivery(slack.app.client, { maxFileBytes: config.slack.maxFileBytes });
   }
   const slackHandle = slack?.handle;
 
