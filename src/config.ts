@@ -55,6 +55,9 @@ const schema = z.object({
   JOB_PROGRESS_INTERVAL_MS: z.coerce.number().int().min(0).default(3000),
   JOB_POLL_MS: z.coerce.number().int().min(10).default(1000),
   EVENT_LOG_RETENTION_DAYS: positiveInt.default(90),
+  JOB_MAX_ATTEMPTS: positiveInt.default(3),
+  JOB_MAX_QUEUED_PER_USER: positiveInt.default(3),
+  SLACK_MAX_FILE_BYTES: positiveInt.default(1024 ** 3),
 });
 
 export interface Config {
@@ -72,8 +75,24 @@ export interface Config {
   /** Where report files are written before they are posted (and removed once posted). */
   reportsDir: string;
   /** Null when the Slack app is not configured. */
-  slack: { botToken: string; signingSecret: string | null; appToken: string | null; apiUrl: string } | null;
-  jobs: { concurrency: number; leaseMs: number; progressIntervalMs: number; pollMs: number };
+  slack: {
+    botToken: string;
+    signingSecret: string | null;
+    appToken: string | null;
+    apiUrl: string;
+    /** Larger files are refused before uploading (Slack's documented per-file maximum: 1 GiB). */
+    maxFileBytes: number;
+  } | null;
+  jobs: {
+    concurrency: number;
+    leaseMs: number;
+    progressIntervalMs: number;
+    pollMs: number;
+    /** Claims a job gets (crashed runs included) before it is failed for good. */
+    maxAttempts: number;
+    /** Queued-or-running jobs one person may have at once. */
+    maxQueuedPerUser: number;
+  };
   /** Webhook bodies and event payloads older than this are removed; the events and outcomes stay. */
   eventLogRetentionDays: number;
   reports: {
@@ -149,6 +168,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {})
           signingSecret: s.SLACK_SIGNING_SECRET ?? null,
           appToken: s.SLACK_APP_TOKEN ?? null,
           apiUrl: s.SLACK_API_URL.endsWith("/") ? s.SLACK_API_URL : `${s.SLACK_API_URL}/`,
+          maxFileBytes: s.SLACK_MAX_FILE_BYTES,
         }
       : null,
     jobs: {
@@ -156,6 +176,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {})
       leaseMs: s.JOB_LEASE_MS,
       progressIntervalMs: s.JOB_PROGRESS_INTERVAL_MS,
       pollMs: s.JOB_POLL_MS,
+      maxAttempts: s.JOB_MAX_ATTEMPTS,
+      maxQueuedPerUser: s.JOB_MAX_QUEUED_PER_USER,
     },
     eventLogRetentionDays: s.EVENT_LOG_RETENTION_DAYS,
     reports: {

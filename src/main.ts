@@ -5,8 +5,8 @@ import type { ReportDelivery } from "./chat/conversation.ts";
 import { createSlackApp, type SlackFrontDoor } from "./chat/slack/slack-app.ts";
 import { SlackDelivery } from "./chat/slack/slack-delivery.ts";
 import type { Config } from "./config.ts";
-import { sendRecordsRoute } from "./http/send-records-route.ts";
 import { startHousekeeping } from "./housekeeping/housekeeping.ts";
+import { sendRecordsRoute } from "./http/send-records-route.ts";
 import { closeServer, createHttpServer, healthHandler } from "./http/server.ts";
 import { webhookRoute } from "./http/whatsapp-webhook-route.ts";
 import { WebhookIngest } from "./ingest/webhook-ingest.ts";
@@ -62,6 +62,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<RunningAp
     leaseMs: config.jobs.leaseMs,
     progressIntervalMs: config.jobs.progressIntervalMs,
     pollMs: config.jobs.pollMs,
+    maxAttempts: config.jobs.maxAttempts,
     deliveries,
     log,
     now,
@@ -71,11 +72,12 @@ export async function startApp(config: Config, deps: AppDeps): Promise<RunningAp
       store,
       slack: config.slack,
       reportSettings: config.reports,
+      maxQueuedPerUser: config.jobs.maxQueuedPerUser,
       onJobQueued: () => runner.wake(),
       log,
       now,
     });
-    deliveries.slack = new SlackDelivery(slack.app.client);
+    deliveries.slack = new SlackDelivery(slack.app.client, { maxFileBytes: config.slack.maxFileBytes });
   }
   const slackHandle = slack?.handle;
 

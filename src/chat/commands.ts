@@ -7,10 +7,10 @@ import { isIsoDate } from "../domain/local-time.ts";
 import { closestNames } from "../domain/name-match.ts";
 import { parseExplicitRange, type RangeSpec } from "../domain/relative-range.ts";
 import { isReportError } from "../domain/report-errors.ts";
-import type { ReportFormat } from "../domain/report-request.ts";
+import { type ReportFormat, rangeError } from "../domain/report-request.ts";
 import type { Locale } from "../domain/tenant.ts";
 import { resolveStates } from "../reports/plan.ts";
-import { chatText } from "./messages.ts";
+import { chatText, reportErrorText } from "./messages.ts";
 
 export interface ReportCommand {
   kind: "report";
@@ -164,7 +164,8 @@ export function parseCommand(text: string, locale: Locale): Command {
     const explicit = parseExplicitRange(token.text);
     if (explicit) {
       for (const date of [explicit.from, explicit.to]) if (!isIsoDate(date)) return fail(t.badDate(token.text, date));
-      if (explicit.to < explicit.from) return fail(t.reversedRange(token.text));
+      const problem = rangeError(explicit.from, explicit.to);
+      if (problem) return fail(reportErrorText(problem, locale));
       const err = setRange({ kind: "between", ...explicit }, token.text);
       if (err) return err;
       continue;

@@ -2,10 +2,13 @@
 import { STATE_LABELS } from "../domain/labels.ts";
 import { isReportError, type ReportError } from "../domain/report-errors.ts";
 import type { Locale } from "../domain/tenant.ts";
+import type { DeliveryProblem } from "../jobs/delivery.ts";
 import { failureText } from "../jobs/failure-text.ts";
 import { isStoreUnavailable } from "../store/errors.ts";
+import { clip, escapeMarkup } from "./safe-text.ts";
 
-const q = (s: string) => `\`${s}\``;
+/** What the person typed (or a name), echoed as code: escaped, and cut so an echo stays short. */
+const q = (s: string) => `\`${escapeMarkup(clip(s, 100))}\``;
 const list = (items: string[], or: string) =>
   items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} ${or} ${items.at(-1)}`;
 
@@ -32,6 +35,13 @@ const es = {
   badLang: (token: string) => `${q(token)}: el idioma es ${q("es")} o ${q("en")}.`,
   badDate: (token: string, date: string) => `${q(token)}: ${q(date)} no es una fecha válida (AAAA-MM-DD).`,
   reversedRange: (token: string) => `${q(token)}: el período termina antes de empezar.`,
+  rangeTooLong: (period: string, days: number, max: number) =>
+    `${q(period)} abarca ${days} días y un reporte cubre como máximo ${max}. Divídelo en períodos más cortos.`,
+  dateOutOfRange: (date: string, first: number, last: number) =>
+    `${q(date)}: las fechas van del año ${first} al ${last}. Revisa el año.`,
+  queueFull: (active: number) =>
+    `Ya tienes ${active} reportes en cola o generándose, el máximo a la vez. Vuelve a pedirlo cuando termine uno.`,
+  unexpected: (ref: string) => `hsm-report: error inesperado (ref ${ref}); vuelve a intentarlo en un momento.`,
   badDays: (phrase: string) => `${q(phrase)}: pide entre 1 y 366 días.`,
   badRange: (phrase: string) =>
     `No entiendo el período ${q(phrase)}. Usa ${q("last 7d")}, ${q("last week")}, ${q("last month")} o ${q("this month")}.`,
@@ -69,6 +79,12 @@ const en: ChatText = {
   badLang: (token) => `${q(token)}: the language is ${q("es")} or ${q("en")}.`,
   badDate: (token, date) => `${q(token)}: ${q(date)} is not a valid date (YYYY-MM-DD).`,
   reversedRange: (token) => `${q(token)}: the period ends before it starts.`,
+  rangeTooLong: (period, days, max) =>
+    `${q(period)} spans ${days} days and a report covers at most ${max}. Split it into shorter periods.`,
+  dateOutOfRange: (date, first, last) => `${q(date)}: dates go from the year ${first} to ${last}. Check the year.`,
+  queueFull: (active) =>
+    `You already have ${active} reports queued or being generated, the most at once. Ask again when one of them is done.`,
+  unexpected: (ref) => `hsm-report: unexpected error (ref ${ref}); try again in a moment.`,
   badDays: (phrase) => `${q(phrase)}: ask for 1 to 366 days.`,
   badRange: (phrase) =>
     `I don't understand the period ${q(phrase)}. Use ${q("last 7d")}, ${q("last week")}, ${q("last month")} or ${q("this month")}.`,
@@ -98,13 +114,22 @@ export function reportErrorText(error: ReportError, locale: Locale): string {
       return t.tooLarge(Number(d.rows), Number(d.limit));
     case "report_reversed_range":
       return t.reversedRange(`${d.from}..${d.to}`);
+    case "report_range_too_long":
+      return t.rangeTooLong(`${d.from}..${d.to}`, Number(d.days), Number(d.maxDays));
+    case "report_date_out_of_range":
+      return t.dateOutOfRange(String(d.date), Number(d.firstYear), Number(d.lastYear));
     default:
-      return error.message;
+      return escapeMarkup(error.message);
   }
 }
 
-/** A job's failure that is not the chat platform's: the request's own problem, or an unexpected one. */
-export function explainReportFailure(error: unknown, locale: Locale): { code: string; text: string } {
-  if (isReportError(error)) return { code: error.code, text: reportErrorText(error, locale) };
-  return { code: isStoreUnavailable(error) ? "store_unavailable" : "internal_error", text: failureText(locale, error) };
+/**
+ * A job's failure that is not the chat platform's: the request's own problem (said at once, never
+ * retried), the database being away (retried), or an unexpected one (a sentence and `ref`; the
+ * cause stays in the log).
+ */
+export function explainReportFailure(error: unknown, locale: Locale, ref: string): DeliveryProblem {
+  if (isReportError(error)) return { code: error.code, text: reportErrorText(error, locale), retry: false };
+  if (isStoreUnavailable(error)) return { code: "store_unavailable", text: failureText(locale, ref), retry: true };
+  return { code: "internal_error", text: failureText(locale, ref), retry: false };
 }

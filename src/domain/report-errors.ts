@@ -3,6 +3,8 @@
 export type ReportErrorCode =
   | "report_invalid_date"
   | "report_reversed_range"
+  | "report_date_out_of_range"
+  | "report_range_too_long"
   | "report_before_data_start"
   | "report_unknown_name"
   | "report_unknown_tenant"

@@ -32,6 +32,49 @@ export interface AppliedRange {
   clamped: boolean;
 }
 
+/** Years a report may ask about: outside them a date is a typo (20226, 1926), not a period of data. */
+export const FIRST_YEAR = 2000;
+export const LAST_YEAR = 2100;
+/** The longest period one report covers, both ends included (a leap year). */
+export const MAX_RANGE_DAYS = 366;
+
+/** Days from `from` to `to`, both included. */
+export function rangeDays(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
+}
+
+/** What is wrong with a period of two valid dates, if anything: a year out of bounds, reversed, too long. */
+export function rangeError(from: string, to: string): ReportError | null {
+  for (const [name, value] of [
+    ["start", from],
+    ["end", to],
+  ] as const) {
+    const year = Number(value.slice(0, 4));
+    if (year < FIRST_YEAR || year > LAST_YEAR) {
+      return new ReportError(
+        "report_date_out_of_range",
+        `The ${name} date ${value} is outside the years ${FIRST_YEAR}–${LAST_YEAR}.`,
+        { field: name, date: value, firstYear: FIRST_YEAR, lastYear: LAST_YEAR },
+      );
+    }
+  }
+  if (to < from) {
+    return new ReportError("report_reversed_range", `The range is reversed: it ends (${to}) before it starts (${from}).`, {
+      from,
+      to,
+    });
+  }
+  const days = rangeDays(from, to);
+  if (days > MAX_RANGE_DAYS) {
+    return new ReportError(
+      "report_range_too_long",
+      `The range ${from}..${to} spans ${days} days; a report covers at most ${MAX_RANGE_DAYS}. Split it into shorter periods.`,
+      { from, to, days, maxDays: MAX_RANGE_DAYS },
+    );
+  }
+  return null;
+}
+
 /** Checks the requested dates and clamps the start to the date data begins, if one is set. */
 export function applyDateRules(from: string, to: string, dataStartDate: string | null): AppliedRange {
   for (const [name, value] of [
@@ -44,12 +87,8 @@ export function applyDateRules(from: string, to: string, dataStartDate: string |
       });
     }
   }
-  if (to < from) {
-    throw new ReportError("report_reversed_range", `The range is reversed: it ends (${to}) before it starts (${from}).`, {
-      from,
-      to,
-    });
-  }
+  const problem = rangeError(from, to);
+  if (problem) throw problem;
   if (dataStartDate && to < dataStartDate) {
     throw new ReportError(
       "report_before_data_start",

@@ -13,6 +13,26 @@ export interface DeliveredFile {
 export interface DeliveryProblem {
   code: string;
   text: string;
+  /**
+   * Transient (the database or the platform did not answer, a rate limit, the network): the job
+   * is tried again, up to its attempts. Otherwise the request's own problem: said at once.
+   */
+  retry: boolean;
+  /** The platform asked to wait this long before trying again (a rate limit's Retry-After). */
+  retryAfterMs?: number;
+}
+
+/**
+ * What the job runner tells a file upload, so that a file is recorded before anything else can fail
+ * and is never posted twice.
+ */
+export interface UploadHooks {
+  /** A file id an earlier attempt got, whose posting was never confirmed: finish that one, never start a second. */
+  earlierFileId: string | null;
+  /** The platform gave the file its id: recorded before the step that posts it. */
+  fileIdKnown(fileId: string): Promise<void>;
+  /** Called right before the step that makes the file visible; throws when the job is no longer ours. */
+  aboutToPost(): Promise<void>;
 }
 
 export interface ReportDelivery {
@@ -25,12 +45,16 @@ export interface ReportDelivery {
     ref: string,
     file: { path: string; name: string; bytes: number },
     summary: ReportSummary,
+    upload: UploadHooks,
   ): Promise<DeliveredFile>;
   /** The file is there (possibly from an earlier attempt): the progress message says so. */
   finish(job: ReportJob, ref: string, summary: ReportSummary, delivered: DeliveredFile): Promise<void>;
   /** No messages in the range: said in words, no empty file. */
   empty(job: ReportJob, ref: string, summary: ReportSummary): Promise<void>;
   failed(job: ReportJob, ref: string | null, problem: DeliveryProblem): Promise<void>;
-  /** Any failure of the job → what to tell the person, in their language, and a code for the log. */
-  explain(error: unknown, job: ReportJob): DeliveryProblem;
+  /**
+   * Any failure of the job → what to tell the person, in their language, whether to try again, and
+   * a code for the log. `failureRef` goes into the text of an unexpected failure (never its cause).
+   */
+  explain(error: unknown, job: ReportJob, failureRef: string): DeliveryProblem;
 }

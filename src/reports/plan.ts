@@ -57,10 +57,18 @@ function resolve<T extends { id: number }>(
   label: (item: T) => string,
 ): { ids: number[] | null; names: string[] } {
   if (wanted.length === 0) return { ids: null, names: [] };
+  // Normalised once: a form may send hundreds of names, and the answer must come within Slack's 3 s.
+  const byName = new Map<string, T>();
+  for (const item of items) {
+    for (const key of keys(item)) {
+      if (key === null) continue;
+      const normalized = normalizeName(key);
+      if (!byName.has(normalized)) byName.set(normalized, item);
+    }
+  }
   const found = new Map<number, T>();
   for (const given of wanted) {
-    const target = normalizeName(given);
-    const item = items.find((i) => keys(i).some((k) => k !== null && normalizeName(k) === target));
+    const item = byName.get(normalizeName(given));
     if (!item) throw unknownName(kind, given, items.map(label));
     found.set(item.id, item);
   }

@@ -1,9 +1,15 @@
 // Report jobs in the store. A job is claimed by one worker with a conditional update (so two
 // workers, in this process or another instance, never run it at once) and held by a lease the
-// worker renews; a job whose worker died is claimed again once its lease has run out.
+// worker renews; a job whose worker died is claimed again once its lease has run out. `attempts`
+// counts claims; a queued job's `lease_until`, when set, is the earliest time it may be retried.
+//
+// The file of a job is recorded in two steps: `file_id` as soon as the platform names the file
+// (before it is posted), then `file_name` once the platform confirmed it is in the conversation.
+// A file id without a file name is an upload whose posting was never confirmed.
 import type { ReportRequest } from "../domain/report-request.ts";
 import type { ReportSummary } from "../domain/report-summary.ts";
 import type { Store } from "./open-store.ts";
+import { all, first, type SqlOp } from "./sql.ts";
 
 export type JobStatus = "queued" | "running" | "done" | "failed";
 
@@ -89,28 +95,44 @@ export async function getJob(store: Store, id: number): Promise<ReportJob | null
   return row ? toJob(row) : null;
 }
 
-/** Takes the oldest job that is waiting, or whose worker's lease ran out; null when there is none. */
-export async function claimNextJob(store: Store, owner: string, leaseMs: number, now: Date): Promise<ReportJob | null> {
-  for (let tries = 0; tries < 5; tries++) {
-    const candidate = await store.prisma.reportJob.findFirst({
-      where: { OR: [{ status: "queued" }, { status: "running", leaseUntil: { lt: now } }] },
-      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-    });
-    if (!candidate) return null;
-    // Conditional on the state we saw: if another worker got there first, nothing changes.
-    const claimed = await store.prisma.reportJob.updateMany({
-      where: { id: candidate.id, status: candidate.status, leaseOwner: candidate.leaseOwner, attempts: candidate.attempts },
-      data: {
-        status: "running",
-        leaseOwner: owner,
-        leaseUntil: new Date(now.getTime() + leaseMs),
-        attempts: candidate.attempts + 1,
-        startedAt: now,
-      },
-    });
-    if (claimed.count === 1) return getJob(store, candidate.id);
-  }
-  return null;
+/**
+ * Queues a job unless its requester already has `maxActive` queued or running (on this platform):
+ * then nothing is queued and the answer says how many they have. The count and the insert are one
+ * transaction, serialised per requester, so two requests at once cannot both take the last place.
+ */
+export async function queueJob(
+  store: Store,
+  input: {
+    tenantId: number;
+    platform: string;
+    requesterId: string;
+    conversation: Record<string, unknown>;
+    request: ReportRequest;
+  },
+  maxActive: number,
+  now: Date,
+): Promise<{ job: ReportJob } | { full: number }> {
+  const outcome = await store.sql.transaction(function* (dialect): Generator<SqlOp, { full: number } | { id: number }, unknown> {
+    if (dialect === "postgresql") {
+      yield* all(`SELECT pg_advisory_xact_lock(hashtext(?)) AS locked`, [`report_jobs:${input.platform}:${input.requesterId}`]);
+    }
+    const active = yield* first<{ n: number | string }>(
+      `SELECT COUNT(*) AS n FROM report_jobs WHERE platform = ? AND requester_id = ? AND status IN ('queued', 'running')`,
+      [input.platform, input.requesterId],
+    );
+    const n = Number(active?.n ?? 0);
+    if (n >= maxActive) return { full: n };
+    const row = yield* first<{ id: number | string }>(
+      `INSERT INTO report_jobs (tenant_id, platform, requester_id, conversation, request, status, attempts, progress_rows, created_at)
+       VALUES (?, ?, ?, ?, ?, 'queued', 0, 0, ?) RETURNING id`,
+      [input.tenantId, input.platform, input.requesterId, JSON.stringify(input.conversation), JSON.stringify(input.request), now],
+    );
+    return { id: Number(row?.id) };
+  });
+  if ("full" in outcome) return { full: outcome.full };
+  const job = await getJob(store, outcome.id);
+  if (!job) throw new Error(`report job ${outcome.id} vanished after it was queued`);
+  return { job };
 }
 
 /** Extends the lease; false when the job is no longer this worker's. */
@@ -130,9 +152,36 @@ export async function recordMessageRef(store: Store, id: number, ref: string): P
   await store.prisma.reportJob.update({ where: { id }, data: { messageRef: ref } });
 }
 
-/** The file is in the conversation: remembered at once, so a re-run never posts it twice. */
-export async function recordDelivery(store: Store, id: number, fileId: string, permalink: string | null): Promise<void> {
-  await store.prisma.reportJob.update({ where: { id }, data: { fileId, permalink } });
+/** The platform named the file (not yet posted); false when the job is no longer this worker's. */
+export async function recordFileId(store: Store, id: number, owner: string, fileId: string): Promise<boolean> {
+  const r = await store.prisma.reportJob.updateMany({
+    where: { id, leaseOwner: owner, status: "running" },
+    data: { fileId, fileName: null, permalink: null },
+  });
+  return r.count === 1;
+}
+
+/**
+ * The platform confirmed the file is in the conversation. Recorded whoever holds the lease now: it
+ * is a fact about the conversation, and whoever runs the job next must not post it again.
+ */
+export async function recordPosted(
+  store: Store,
+  id: number,
+  fileId: string,
+  posted: { fileName: string; fileBytes: number; rows: number; summary: ReportSummary; permalink: string | null },
+): Promise<void> {
+  await store.prisma.reportJob.updateMany({
+    where: { id },
+    data: {
+      fileId,
+      fileName: posted.fileName,
+      fileBytes: posted.fileBytes,
+      rows: posted.rows,
+      summary: JSON.stringify(posted.summary),
+      permalink: posted.permalink,
+    },
+  });
 }
 
 export async function completeJob(
@@ -165,11 +214,26 @@ export async function failJob(store: Store, id: number, owner: string, code: str
   });
 }
 
-/** On a graceful stop: give the job back so the next start picks it up at once. */
+/** A transient failure: back to the queue, to be claimed again from `at`; false when not this worker's. */
+export async function retryJobLater(
+  store: Store,
+  id: number,
+  owner: string,
+  at: Date,
+  error: { code: string; text: string },
+): Promise<boolean> {
+  const r = await store.prisma.reportJob.updateMany({
+    where: { id, leaseOwner: owner, status: "running" },
+    data: { status: "queued", leaseOwner: null, leaseUntil: at, errorCode: error.code, errorText: error.text },
+  });
+  return r.count === 1;
+}
+
+/** On a graceful stop: give the job back so the next start picks it up at once; the attempt is not spent. */
 export async function releaseJob(store: Store, id: number, owner: string): Promise<void> {
   await store.prisma.reportJob.updateMany({
-    where: { id, leaseOwner: owner, status: "running" },
-    data: { status: "queued", leaseOwner: null, leaseUntil: null },
+    where: { id, leaseOwner: owner, status: "running", attempts: { gt: 0 } },
+    data: { status: "queued", leaseOwner: null, leaseUntil: null, attempts: { decrement: 1 } },
   });
 }
 

@@ -84,6 +84,8 @@ describe.each(DATABASES)("Slack app on $kind", ({ fresh }) => {
 
     const [upload] = await until("the upload", () => (uploadsTo("C0TEXT").length ? uploadsTo("C0TEXT") : null));
     expect(upload?.filename).toMatch(/^hsm-report-demo-\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.xlsx$/);
+    // Streamed from disk with its length announced, as the upload URL wants it.
+    expect(upload?.contentLength).toBe(upload?.bytes.length);
 
     const demo = await app.store.prisma.tenant.findUniqueOrThrow({ where: { slug: "demo" } });
     const range = resolveRange({ kind: "lastDays", days: 30 }, localDate(Date.now(), demo.timeZone));
@@ -353,7 +355,7 @@ describe.each(DATABASES)("Slack app on $kind", ({ fresh }) => {
     const res = await command("last 7d", { team_id: "T0OTHER" });
     expect(res.json).toEqual({
       response_type: "ephemeral",
-      text: "Este espacio de trabajo (T0OTHER) no está vinculado a ninguna empresa de hsm-report. Pide a tu administrador que ejecute `hsm-report slack bind --team T0OTHER --tenant <empresa>`.",
+      text: "Este espacio de trabajo (T0OTHER) no está vinculado a ninguna empresa de hsm-report. Pide a tu administrador que ejecute `hsm-report slack bind --team T0OTHER --tenant &lt;empresa&gt;`.",
     });
   });
 
@@ -397,7 +399,7 @@ describe.each(DATABASES)("Slack app on $kind", ({ fresh }) => {
 });
 
 describe("a job that fails for an unexpected reason", () => {
-  it("says what went wrong and how to try again", async () => {
+  it("says so in a sentence with a reference the operator finds in the log, never the internal error", async () => {
     const { freshSqlite } = await import("../support/databases.ts");
     const db = freshSqlite();
     const slack = await startFakeSlack();
@@ -419,9 +421,17 @@ describe("a job that fails for an unexpected reason", () => {
       const update = await until("the failure", () =>
         slack.callsTo("chat.update").find((c) => c.args.channel === "C0BROKEN" && String(c.args.text).startsWith(":warning:")),
       );
-      expect(update.args.text).toMatch(
-        /^:warning: No se pudo generar el reporte \(ENOTDIR: .+\)\. Vuelve a ejecutar el mismo comando; si vuelve a fallar, avisa a tu administrador\.$/,
-      );
+      const text = String(update.args.text);
+      const ref =
+        /^:warning: No se pudo generar el reporte por un error interno \(ref ([0-9a-f]{6})\)\. Vuelve a ejecutar el mismo comando; si vuelve a fallar, avisa a tu administrador y dale esa referencia\.$/.exec(
+          text,
+        )?.[1];
+      expect(ref, text).toBeDefined();
+      expect(text).not.toMatch(/ENOTDIR|\/tmp|hsm-blocked/);
+      // The operator finds the cause under the same reference.
+      const entry = app.logs.find((l) => l.ref === ref);
+      expect(entry?.msg).toBe("report job failed");
+      expect(JSON.stringify(entry?.err)).toContain("ENOTDIR");
     } finally {
       await app.stop();
       await slack.close();
@@ -430,8 +440,8 @@ describe("a job that fails for an unexpected reason", () => {
   });
 });
 
-describe("a failed job", () => {
-  it("says why and how to retry, in the progress message", async () => {
+describe("an XLSX over the row limit", () => {
+  it("is refused when asked, by the command and by the form, with the way to get it as CSV; nothing is queued", async () => {
     const { freshSqlite } = await import("../support/databases.ts");
     const db = freshSqlite();
     const slack = await startFakeSlack();
@@ -447,15 +457,41 @@ describe("a failed job", () => {
       await runDemo(app.store, { messages: 200, windowDays: 30, now: new Date() });
       const demo = await app.store.prisma.tenant.findUniqueOrThrow({ where: { slug: "demo" } });
       await bindSlackWorkspace(app.store, TEAM, demo.id, new Date());
-      await postSigned(app.url, slashCommandBody("last 30d", { channel_id: "C0FAIL" }));
-      const update = await until("the failure", () =>
-        slack.callsTo("chat.update").find((c) => c.args.channel === "C0FAIL" && String(c.args.text).startsWith(":warning:")),
+      // A period that holds every demo message whatever the hour: from 40 days ago to tomorrow.
+      const from = localDate(Date.now() - 40 * 86_400_000, demo.timeZone);
+      const to = localDate(Date.now() + 86_400_000, demo.timeZone);
+      const sentence = "El reporte tiene 200 filas y un XLSX admite hasta 10. Pídelo en CSV (`format:csv`) o acota los filtros.";
+
+      const ack = await postSigned(app.url, slashCommandBody(`${from}..${to} format:xlsx`, { channel_id: "C0FAIL" }));
+      expect(ack.json).toEqual({ response_type: "ephemeral", text: sentence });
+
+      const form = await postSigned(
+        app.url,
+        interactionBody({
+          type: "view_submission",
+          team: { id: TEAM },
+          user: { id: "U0ANA", team_id: TEAM },
+          view: {
+            id: "V0FAKE",
+            type: "modal",
+            callback_id: "hsm_report_form",
+            private_metadata: JSON.stringify({ teamId: TEAM, channelId: "C0FAIL", userId: "U0ANA", responseUrl: null }),
+            state: {
+              values: {
+                from: { from: { type: "datepicker", selected_date: from } },
+                to: { to: { type: "datepicker", selected_date: to } },
+                format: { format: { type: "radio_buttons", selected_option: { value: "xlsx" } } },
+              },
+            },
+          },
+        }),
       );
-      expect(update.args.text).toBe(
-        ":warning: El reporte tiene 200 filas y un XLSX admite hasta 10. Pídelo en CSV (`format:csv`) o acota los filtros.",
-      );
-      const job = await app.store.prisma.reportJob.findFirstOrThrow({ where: { conversation: { contains: "C0FAIL" } } });
-      expect([job.status, job.errorCode]).toEqual(["failed", "report_too_large"]);
+      expect(form.json).toEqual({ response_action: "errors", errors: { format: sentence } });
+      expect(await app.store.prisma.reportJob.count()).toBe(0);
+
+      // As CSV it is queued and posted.
+      const csv = await postSigned(app.url, slashCommandBody(`${from}..${to} format:csv`, { channel_id: "C0FAIL" }));
+      expect(String(csv.json?.text)).toMatch(/^Preparando tu reporte/);
     } finally {
       await app.stop();
       await slack.close();

@@ -1,8 +1,18 @@
 // Report jobs in the store: claimed by exactly one worker, held by a lease, taken over only once the
-// lease has run out (a worker that died), and listed for the person who asked.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// lease has run out (a worker that died), and listed for the person who asked; queued within each
+// person's limit, claimed by tenants in turn, and given up once their attempts are spent.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openStore, type Store } from "../../src/store/open-store.ts";
-import { claimNextJob, completeJob, createJob, recentJobs, renewLease } from "../../src/store/report-jobs.ts";
+import { claimNextJob } from "../../src/store/report-job-claim.ts";
+import {
+  completeJob,
+  createJob,
+  queueJob,
+  recentJobs,
+  releaseJob,
+  renewLease,
+  retryJobLater,
+} from "../../src/store/report-jobs.ts";
 import { createTenant } from "../../src/store/tenants.ts";
 import { DATABASES, type TestDatabase } from "../support/databases.ts";
 import { reportRequest } from "../support/report-fixture.ts";
@@ -77,5 +87,122 @@ describe.each(DATABASES)("report jobs on $kind", ({ fresh }) => {
     const jobs = await recentJobs(a, tenantId, "slack", "U3");
     expect(jobs.map((j) => j.request.to)).toEqual(Array.from({ length: 10 }, (_, i) => `2026-10-${21 - i}`));
     expect(await recentJobs(a, tenantId, "slack", "U0NOBODY")).toEqual([]);
+  });
+});
+
+describe.each(DATABASES)("the report job queue on $kind", ({ fresh }) => {
+  let db: TestDatabase;
+  let store: Store;
+  const tenants: Record<string, number> = {};
+  const t0 = new Date("2026-11-25T12:00:00Z");
+  const at = (ms: number) => new Date(t0.getTime() + ms);
+  const job = (tenant: string, requesterId = "U1") => ({
+    tenantId: tenants[tenant] as number,
+    platform: "slack",
+    requesterId,
+    conversation: { channelId: "C1" },
+    request,
+  });
+
+  beforeAll(async () => {
+    db = fresh();
+    store = await openStore(db.url);
+    for (const slug of ["tenant-a", "tenant-b"]) {
+      tenants[slug] = (await createTenant(store, { slug, name: slug, timeZone: "UTC", locale: "es" })).tenant.id;
+    }
+  });
+  beforeEach(async () => {
+    await store.prisma.reportJob.deleteMany({});
+  });
+  afterAll(async () => {
+    await store?.close();
+    await db?.drop();
+  });
+
+  it("tenants take turns: one job queued after another tenant's ten is among the first two claimed, one at a time", async () => {
+    for (let i = 0; i < 10; i++) await createJob(store, job("tenant-a"), at(i));
+    const late = await createJob(store, job("tenant-b"), at(10));
+    const order: number[] = [];
+    for (let k = 0; k < 11; k++) {
+      const claimed = await claimNextJob(store, "only-worker", 10_000, at(100 + k));
+      if (!claimed) break;
+      order.push(claimed.id);
+      await completeJob(
+        store,
+        claimed.id,
+        "only-worker",
+        { fileName: null, fileBytes: null, rows: 0, summary: {} as never },
+        at(100 + k),
+      );
+    }
+    expect(order).toHaveLength(11);
+    expect(order.indexOf(late.id)).toBeLessThan(2);
+  });
+
+  it("the tenant with fewer jobs running goes first", async () => {
+    for (let i = 0; i < 3; i++) await createJob(store, job("tenant-a"), at(i));
+    const b = await createJob(store, job("tenant-b"), at(10));
+    const first = await claimNextJob(store, "w1", 10_000, at(100));
+    const second = await claimNextJob(store, "w2", 10_000, at(101));
+    expect([first?.tenantId, second?.id]).toEqual([tenants["tenant-a"], b.id]);
+  });
+
+  it("a person's fourth report is refused while three are queued or running; nothing is queued for it", async () => {
+    for (let i = 0; i < 3; i++) expect(await queueJob(store, job("tenant-a", "U0FULL"), 3, at(i))).toHaveProperty("job");
+    expect(await queueJob(store, job("tenant-a", "U0FULL"), 3, at(3))).toEqual({ full: 3 });
+    expect(await store.prisma.reportJob.count({ where: { requesterId: "U0FULL" } })).toBe(3);
+    // Someone else is not held back by it.
+    expect(await queueJob(store, job("tenant-a", "U0OTHER"), 3, at(4))).toHaveProperty("job");
+    // Once one of the three is done, there is room again.
+    const running = await claimNextJob(store, "w", 10_000, at(5));
+    await completeJob(
+      store,
+      running?.id as number,
+      "w",
+      { fileName: null, fileBytes: null, rows: 0, summary: {} as never },
+      at(6),
+    );
+    expect(await queueJob(store, job("tenant-a", "U0FULL"), 3, at(7))).toHaveProperty("job");
+  });
+
+  it("requests arriving at once never queue more than the limit", async () => {
+    const [a, b] = [store, await openStore(db.url)];
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => queueJob(i % 2 ? b : a, job("tenant-b", "U0RACE"), 3, at(i))),
+      );
+      expect(results.filter((r) => "job" in r)).toHaveLength(3);
+      expect(await store.prisma.reportJob.count({ where: { requesterId: "U0RACE" } })).toBe(3);
+    } finally {
+      await b.close();
+    }
+  });
+
+  it("a job claimed as often as it may be (each run lost) comes back exhausted, without another attempt", async () => {
+    const queued = await createJob(store, job("tenant-a"), at(0));
+    for (let i = 1; i <= 3; i++) {
+      // Each worker dies: the next one claims the job once the lease has run out.
+      const claimed = await claimNextJob(store, `w${i}`, 1000, at(i * 2000), { maxAttempts: 3 });
+      expect([claimed?.id, claimed?.attempts, claimed?.exhausted]).toEqual([queued.id, i, false]);
+    }
+    const last = await claimNextJob(store, "w4", 1000, at(8000), { maxAttempts: 3 });
+    expect([last?.id, last?.attempts, last?.exhausted]).toEqual([queued.id, 3, true]);
+  });
+
+  it("a job handed back on a graceful stop has not spent its attempt", async () => {
+    const queued = await createJob(store, job("tenant-a"), at(0));
+    await claimNextJob(store, "w1", 10_000, at(1));
+    await releaseJob(store, queued.id, "w1");
+    const again = await claimNextJob(store, "w2", 10_000, at(2));
+    expect([again?.id, again?.attempts]).toEqual([queued.id, 1]);
+  });
+
+  it("a job put back after a transient failure waits for its retry time", async () => {
+    const queued = await createJob(store, job("tenant-a"), at(0));
+    await claimNextJob(store, "w1", 10_000, at(1));
+    expect(await retryJobLater(store, queued.id, "w1", at(5000), { code: "store_unavailable", text: "…" })).toBe(true);
+    expect(await claimNextJob(store, "w2", 10_000, at(4999))).toBeNull();
+    const again = await claimNextJob(store, "w2", 10_000, at(5000));
+    expect([again?.id, again?.attempts, again?.errorCode]).toEqual([queued.id, 2, "store_unavailable"]);
   });
 });

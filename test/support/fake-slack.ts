@@ -1,6 +1,12 @@
 // A local stand-in for Slack's Web API (the client's slackApiUrl points here): it speaks Slack's
 // wire format (form-encoded arguments, JSON strings for objects, { ok, … } answers, the three-step
-// files upload) and records every call so a test can assert what a user would have seen.
+// files upload) and records every call so a test can assert what a user would have seen. It
+// enforces the limits Slack enforces (a section's text ≤ 3,000 characters, ≤ 50 blocks, a message's
+// text ≤ 40,000) and can be told to fail or to hold calls, as Slack does when it is busy.
+//
+// Not documented by Slack, and modelled here as the cautious guess: completing an upload that was
+// already completed answers ok and shares nothing again; completing one whose bytes never arrived
+// answers file_not_found.
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -15,6 +21,17 @@ export interface Upload {
   bytes: Buffer;
   channel: string | null;
   blocks: unknown[] | null;
+  /** The Content-Length the upload was sent with (null when it came chunked). */
+  contentLength: number | null;
+}
+
+/** Makes the next matching calls fail: with an HTTP status, or with `{ ok: false, error }`. */
+export interface Failure {
+  method: string;
+  times: number;
+  status?: number;
+  error?: string;
+  when?: (args: Record<string, unknown>) => boolean;
 }
 
 export interface FakeSlack {
@@ -28,6 +45,9 @@ export interface FakeSlack {
   notInChannel: Set<string>;
   /** Files larger than this are refused with file_upload_size_restricted. */
   maxFileBytes: number;
+  failures: Failure[];
+  /** Calls to `method` wait until the returned function is called. */
+  hold(method: string): () => void;
   callsTo(method: string): SlackCall[];
   close(): Promise<void>;
 }
@@ -52,11 +72,24 @@ function parseArgs(contentType: string, raw: Buffer): Record<string, unknown> {
   return args;
 }
 
+/** Slack's Block Kit and message limits: the error it answers when one is broken, or null. */
+function invalidMessage(args: Record<string, unknown>): string | null {
+  if (typeof args.text === "string" && args.text.length > 40_000) return "msg_too_long";
+  const blocks = args.blocks as { type?: string; text?: { text?: string } }[] | undefined;
+  if (!blocks) return null;
+  if (blocks.length > 50) return "invalid_blocks";
+  for (const block of blocks) {
+    if (block.type === "section" && (block.text?.text?.length ?? 0) > 3000) return "invalid_blocks";
+  }
+  return null;
+}
+
 export async function startFakeSlack(): Promise<FakeSlack> {
   const calls: SlackCall[] = [];
   const uploads: Upload[] = [];
   const responses: FakeSlack["responses"] = [];
   const pending = new Map<string, { filename: string; length: number }>();
+  const held = new Map<string, Promise<void>>();
   let ts = 1_700_000_000;
   let fileCounter = 0;
   let base = "";
@@ -68,6 +101,20 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     responses,
     notInChannel: new Set(),
     maxFileBytes: Number.POSITIVE_INFINITY,
+    failures: [],
+    hold(method) {
+      let release = () => {};
+      held.set(
+        method,
+        new Promise<void>((resolve) => {
+          release = resolve;
+        }),
+      );
+      return () => {
+        held.delete(method);
+        release();
+      };
+    },
     callsTo: (method) => calls.filter((c) => c.method === method),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
@@ -80,15 +127,30 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       res.end(JSON.stringify(body));
     };
     if (url.pathname.startsWith("/upload/")) {
+      // Slack takes the bytes raw or as a multipart form with one part named "body".
       const fileId = url.pathname.slice("/upload/".length);
-      const form = await new Request(`${base}/x`, {
-        method: "POST",
-        headers: { "content-type": String(req.headers["content-type"]) },
-        body: raw,
-      }).formData();
-      const part = form.get("body");
-      const bytes = part instanceof Blob ? Buffer.from(await part.arrayBuffer()) : Buffer.from(String(part));
-      uploads.push({ fileId, filename: pending.get(fileId)?.filename ?? "", bytes, channel: null, blocks: null });
+      const contentType = String(req.headers["content-type"] ?? "");
+      let bytes = raw;
+      if (contentType.startsWith("multipart/form-data")) {
+        const form = await new Request(`${base}/x`, {
+          method: "POST",
+          headers: { "content-type": contentType },
+          body: raw,
+        }).formData();
+        const part = form.get("body");
+        bytes = part instanceof Blob ? Buffer.from(await part.arrayBuffer()) : Buffer.from(String(part));
+      }
+      const announced = pending.get(fileId);
+      if (!announced) {
+        res.writeHead(404, { "content-type": "text/plain" });
+        return void res.end("unknown upload");
+      }
+      if (!contentType.startsWith("multipart/form-data") && bytes.length !== announced.length) {
+        res.writeHead(400, { "content-type": "text/plain" });
+        return void res.end(`expected ${announced.length} bytes, got ${bytes.length}`);
+      }
+      const contentLength = req.headers["content-length"] === undefined ? null : Number(req.headers["content-length"]);
+      uploads.push({ fileId, filename: announced.filename, bytes, channel: null, blocks: null, contentLength });
       res.writeHead(200, { "content-type": "text/plain" });
       res.end(`OK - ${bytes.length}`);
       return;
@@ -100,6 +162,17 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     const method = url.pathname.replace(/^\/api\//, "");
     const args = parseArgs(String(req.headers["content-type"] ?? ""), raw);
     calls.push({ method, args });
+    await held.get(method);
+    const failure = fake.failures.find((f) => f.method === method && f.times > 0 && (f.when?.(args) ?? true));
+    if (failure) {
+      failure.times--;
+      if (failure.status) return reply({ ok: false, error: "fake_http_error" }, failure.status);
+      return reply({ ok: false, error: failure.error ?? "internal_error" });
+    }
+    const invalid = invalidMessage(args);
+    if (invalid && ["chat.postMessage", "chat.update", "files.completeUploadExternal"].includes(method)) {
+      return reply({ ok: false, error: invalid });
+    }
     const channel = String(args.channel ?? args.channel_id ?? "");
     switch (method) {
       case "auth.test":
@@ -131,9 +204,10 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       case "files.completeUploadExternal": {
         if (fake.notInChannel.has(channel)) return reply({ ok: false, error: "not_in_channel" });
         const files = args.files as { id: string; title?: string }[];
+        if (files.some((f) => !uploads.some((u) => u.fileId === f.id))) return reply({ ok: false, error: "file_not_found" });
         for (const f of files) {
           const upload = uploads.find((u) => u.fileId === f.id);
-          if (upload) Object.assign(upload, { channel, blocks: (args.blocks as unknown[]) ?? null });
+          if (upload && upload.channel === null) Object.assign(upload, { channel, blocks: (args.blocks as unknown[]) ?? null });
         }
         return reply({
           ok: true,

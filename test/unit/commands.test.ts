@@ -76,6 +76,15 @@ describe("every mistake gets its exact message, the token at fault, and the usag
     ["lang:pt", "`lang:pt`: el idioma es `es` o `en`."],
     ["2026-02-30..2026-03-01", "`2026-02-30..2026-03-01`: `2026-02-30` no es una fecha válida (AAAA-MM-DD)."],
     ["2026-10-05..2026-10-01", "`2026-10-05..2026-10-01`: el período termina antes de empezar."],
+    [
+      "2025-01-01..2026-01-02",
+      "`2025-01-01..2026-01-02` abarca 367 días y un reporte cubre como máximo 366. Divídelo en períodos más cortos.",
+    ],
+    ["1999-12-01..2000-01-31", "`1999-12-01`: las fechas van del año 2000 al 2100. Revisa el año."],
+    ["2026-10-01..2101-01-01", "`2101-01-01`: las fechas van del año 2000 al 2100. Revisa el año."],
+    ['campaign:"<!channel>" banana', "No entiendo `banana`."],
+    ["<!channel>", "No entiendo `&lt;!channel&gt;`. ¿Quisiste decir `channel:`?"],
+    ["<https://evil.example|click>", "No conozco el filtro `&lt;https://evil.example|click&gt;`."],
     ["last 0d", "`last 0d`: pide entre 1 y 366 días."],
     ["last fortnight", "No entiendo el período `last fortnight`. Usa `last 7d`, `last week`, `last month` o `this month`."],
     ["2026-10-01", "`2026-10-01`: un período lleva dos fechas, por ejemplo `2026-10-01..2026-10-01`."],
@@ -83,6 +92,21 @@ describe("every mistake gets its exact message, the token at fault, and the usag
     ["banana", "No entiendo `banana`."],
   ])("%j", (text, message) => {
     expect(error(text)).toBe(`${message}\n${USAGE_ES}`);
+  });
+
+  it("a whole leap year is one report; a day more is not", () => {
+    expect(parseCommand("2024-01-01..2024-12-31", "es")).toMatchObject({
+      kind: "report",
+      range: { kind: "between", from: "2024-01-01", to: "2024-12-31" },
+    });
+    expect(error("2024-01-01..2025-01-01", "en")).toBe(
+      `\`2024-01-01..2025-01-01\` spans 367 days and a report covers at most 366. Split it into shorter periods.\n${USAGE_EN}`,
+    );
+  });
+
+  it("a typed token is echoed cut short", () => {
+    const long = `x${"y".repeat(500)}`;
+    expect(error(long).split("\n")[0]).toBe(`No entiendo \`${long.slice(0, 99)}…\`.`);
   });
 
   it("in English for an English tenant", () => {

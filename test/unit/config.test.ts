@@ -69,6 +69,12 @@ describe("configuration", () => {
     expect(configError({ EVENT_LOG_RETENTION_DAYS: value })).toMatch(/^Invalid configuration:\n {2}EVENT_LOG_RETENTION_DAYS: /);
   });
 
+  it("report jobs: three attempts, three waiting per person, Slack files up to 1 GiB", () => {
+    const c = loadConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s" });
+    expect([c.jobs.maxAttempts, c.jobs.maxQueuedPerUser, c.slack?.maxFileBytes]).toEqual([3, 3, 1024 ** 3]);
+    expect(() => loadConfig({ JOB_MAX_ATTEMPTS: "0" })).toThrow("JOB_MAX_ATTEMPTS");
+  });
+
   it("an empty variable counts as unset", () => {
     expect(loadConfig({ PORT: "" }).port).toBe(3000);
   });

@@ -1,12 +1,15 @@
-// Answers a report job in Slack: one message updated in place with the progress, then the file
-// (files.uploadV2) with the summary blocks beside it, or a specific message when it cannot.
-import { readFile } from "node:fs/promises";
+// Answers a report job in Slack: one message updated in place with the progress, then the file with
+// the summary blocks beside it, or a specific message when it cannot. The upload is Slack's three
+// steps done here (files.getUploadURLExternal → the bytes, streamed from disk → files.
+// completeUploadExternal, which is what posts it), so the job can record the file id between them.
 import type { webApi } from "@slack/bolt";
 import type { ReportSummary } from "../../domain/report-summary.ts";
+import { failureText } from "../../jobs/failure-text.ts";
 import type { ReportJob } from "../../store/report-jobs.ts";
-import type { DeliveredFile, DeliveryProblem, ReportDelivery } from "../conversation.ts";
+import type { DeliveredFile, DeliveryProblem, ReportDelivery, UploadHooks } from "../conversation.ts";
 import { explainReportFailure } from "../messages.ts";
 import { slackText, summaryBlocks, summaryFallbackText } from "./slack-blocks.ts";
+import { SlackUploadError, uploadBytes } from "./upload-bytes.ts";
 
 export interface SlackConversation {
   teamId: string;
@@ -39,11 +42,49 @@ const NOT_IN_CHANNEL = new Set([
 ]);
 const TOO_BIG = new Set(["file_upload_size_restricted", "file_too_large", "storage_limit_reached"]);
 const UPLOADS_OFF = new Set(["file_uploads_disabled", "file_uploads_except_images_disabled", "file_type_not_allowed"]);
+/** Slack's own "try again later" answers (documented on every Web API method). */
+const SLACK_BUSY = new Set([
+  "ratelimited",
+  "rate_limited",
+  "internal_error",
+  "fatal_error",
+  "service_unavailable",
+  "request_timeout",
+]);
+
+/** Over the platform's per-file limit (SLACK_MAX_FILE_BYTES): refused before anything is uploaded. */
+export class SlackFileTooLargeError extends Error {
+  readonly code = "slack_file_too_large";
+  constructor(
+    readonly fileBytes: number,
+    readonly limit: number,
+  ) {
+    super(`the file has ${fileBytes} bytes; Slack takes at most ${limit}`);
+    this.name = "SlackFileTooLargeError";
+  }
+}
+
+/** The web client's own failures: no answer, an HTTP error status, or a rate limit it gave up on. */
+function webClientFailure(error: unknown): { retry: boolean; retryAfterMs?: number } | null {
+  const e = error as { code?: unknown; statusCode?: number; retryAfter?: number };
+  switch (e?.code) {
+    case "slack_webapi_request_error":
+      return { retry: true };
+    case "slack_webapi_rate_limited_error":
+      return { retry: true, retryAfterMs: (e.retryAfter ?? 0) * 1000 };
+    case "slack_webapi_http_error": {
+      const status = e.statusCode ?? 0;
+      return { retry: status >= 500 || status === 408 || status === 429 };
+    }
+    default:
+      return null;
+  }
+}
 
 export class SlackDelivery implements ReportDelivery {
   constructor(
     private readonly client: webApi.WebClient,
-    private readonly fetchFn: typeof fetch = fetch,
+    private readonly options: { maxFileBytes: number; fetchFn?: typeof fetch } = { maxFileBytes: 1024 ** 3 },
   ) {}
 
   async start(job: ReportJob): Promise<string> {
@@ -63,24 +104,45 @@ export class SlackDelivery implements ReportDelivery {
     _ref: string,
     file: { path: string; name: string; bytes: number },
     summary: ReportSummary,
+    upload: UploadHooks,
   ): Promise<DeliveredFile> {
-    const c = conversationOf(job);
-    let res: { files?: { files?: { id: string; permalink?: string }[] }[] };
+    if (file.bytes > this.options.maxFileBytes) throw new SlackFileTooLargeError(file.bytes, this.options.maxFileBytes);
+    const post = { channelId: conversationOf(job).channelId, title: file.name, summary };
+    if (upload.earlierFileId) {
+      // An earlier attempt got a file id and may have posted it: complete that same file, so there
+      // is never a second one. Only if Slack has no such file (its bytes never arrived, so nothing of
+      // it can be in the channel) does the upload start over.
+      try {
+        await upload.aboutToPost();
+        return await this.#post(upload.earlierFileId, post);
+      } catch (error) {
+        if (slackErrorCode(error) !== "file_not_found") throw error;
+      }
+    }
+    let started: { file_id?: string; upload_url?: string };
     try {
-      res = (await this.client.filesUploadV2({
-        channel_id: c.channelId,
-        file: await readFile(file.path),
-        filename: file.name,
-        title: file.name,
-        blocks: summaryBlocks(summary),
-      })) as unknown as typeof res;
+      started = await this.client.files.getUploadURLExternal({ filename: file.name, length: file.bytes });
     } catch (error) {
       // The size goes with the error, for the message that says the file is too big.
       if (error && typeof error === "object") Object.assign(error, { fileBytes: file.bytes });
       throw error;
     }
-    const uploaded = res.files?.[0]?.files?.[0];
-    return { fileId: uploaded?.id ?? "unknown", permalink: uploaded?.permalink ?? null };
+    if (!started.file_id || !started.upload_url) throw new Error("files.getUploadURLExternal answered without a file id");
+    await upload.fileIdKnown(started.file_id);
+    await uploadBytes(started.upload_url, file.path, file.bytes);
+    await upload.aboutToPost();
+    return this.#post(started.file_id, post);
+  }
+
+  /** Step 3: the file appears in the channel with the summary beside it. */
+  async #post(fileId: string, post: { channelId: string; title: string; summary: ReportSummary }): Promise<DeliveredFile> {
+    const res = await this.client.files.completeUploadExternal({
+      files: [{ id: fileId, title: post.title }],
+      channel_id: post.channelId,
+      blocks: summaryBlocks(post.summary),
+    });
+    const posted = res.files?.[0] as { permalink?: string } | undefined;
+    return { fileId, permalink: posted?.permalink ?? null };
   }
 
   async finish(job: ReportJob, ref: string, summary: ReportSummary): Promise<void> {
@@ -112,7 +174,7 @@ export class SlackDelivery implements ReportDelivery {
     // The bot cannot post where it was asked: answer through the command's response_url, or by DM.
     const c = conversationOf(job);
     if (c.responseUrl) {
-      const res = await this.fetchFn(c.responseUrl, {
+      const res = await (this.options.fetchFn ?? fetch)(c.responseUrl, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ response_type: "ephemeral", text }),
@@ -122,16 +184,28 @@ export class SlackDelivery implements ReportDelivery {
     await this.client.chat.postMessage({ channel: c.userId, text });
   }
 
-  explain(error: unknown, job: ReportJob): DeliveryProblem {
-    const code = slackErrorCode(error);
-    if (!code) return explainReportFailure(error, job.request.locale);
-    const t = slackText(job.request.locale);
-    if (NOT_IN_CHANNEL.has(code)) return { code: "slack_not_in_channel", text: t.notInChannel };
-    if (TOO_BIG.has(code)) {
-      const bytes = (error as { fileBytes?: number }).fileBytes;
-      return { code: "slack_file_too_large", text: t.tooBig(bytes ? (bytes / 1e6).toFixed(1) : "?") };
+  explain(error: unknown, job: ReportJob, ref: string): DeliveryProblem {
+    const locale = job.request.locale;
+    const t = slackText(locale);
+    const tooBig = (bytes: number | undefined): DeliveryProblem => ({
+      code: "slack_file_too_large",
+      text: t.tooBig(bytes ? (bytes / 1e6).toFixed(1) : "?"),
+      retry: false,
+    });
+    if (error instanceof SlackFileTooLargeError) return tooBig(error.fileBytes);
+    if (error instanceof SlackUploadError) {
+      if (error.status === 413) return tooBig(undefined);
+      return { code: error.code, text: failureText(locale, ref), retry: error.transient };
     }
-    if (UPLOADS_OFF.has(code)) return { code: "slack_uploads_disabled", text: t.uploadsDisabled };
-    return { code: `slack_${code}`, text: `Slack: ${code}` };
+    const code = slackErrorCode(error);
+    if (code) {
+      if (NOT_IN_CHANNEL.has(code)) return { code: "slack_not_in_channel", text: t.notInChannel, retry: false };
+      if (TOO_BIG.has(code)) return tooBig((error as { fileBytes?: number }).fileBytes);
+      if (UPLOADS_OFF.has(code)) return { code: "slack_uploads_disabled", text: t.uploadsDisabled, retry: false };
+      return { code: `slack_${code}`, text: t.slackRefused(code, ref), retry: SLACK_BUSY.has(code) };
+    }
+    const client = webClientFailure(error);
+    if (client) return { code: "slack_unavailable", text: failureText(locale, ref), ...client };
+    return explainReportFailure(error, locale, ref);
   }
 }
