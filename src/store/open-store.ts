@@ -7,8 +7,9 @@ import { PrismaClient } from "./generated/sqlite/client.ts";
 import type { MigrationResult } from "./migrate.ts";
 import { applyMigrations, openSqlRunner, type SqlStore } from "./open-sql.ts";
 import type { PgRunner } from "./pg-runner.ts";
+import { retryWhileLocked } from "./prisma-busy-retry.ts";
 import { PrismaSqliteAdapter } from "./sqlite-prisma-adapter.ts";
-import type { SqliteRunner } from "./sqlite-runner.ts";
+import { type SqliteRunner, SYNC_BUSY_WAIT_MS } from "./sqlite-runner.ts";
 
 export type { PrismaClient };
 
@@ -49,7 +50,10 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
   let store: Store;
   if (target.kind === "sqlite") {
     const sql = openSqlRunner(target, busyTimeoutMs, { backgroundCheckpoints: true }) as SqliteRunner;
-    const prisma = new PrismaClient({ adapter: new PrismaSqliteAdapter({ url: `file:${target.file}`, timeout: busyTimeoutMs }) });
+    const prisma = retryWhileLocked(
+      new PrismaClient({ adapter: new PrismaSqliteAdapter({ url: `file:${target.file}`, timeout: SYNC_BUSY_WAIT_MS }) }),
+      busyTimeoutMs,
+    );
     store = {
       target,
       dialect: "sqlite",

@@ -4,7 +4,9 @@
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { SQLITE_CONNECTION_PRAGMAS } from "./sqlite-runner.ts";
 
-const SCRIPT = SQLITE_CONNECTION_PRAGMAS.map((p) => `PRAGMA ${p};`).join("\n");
+// wal_autocheckpoint = 0: checkpoints run on a thread of their own (sqlite-checkpointer.ts); left
+// on, a Prisma commit crossing the mark would copy the WAL on the event loop.
+const SCRIPT = [...SQLITE_CONNECTION_PRAGMAS, "wal_autocheckpoint = 0"].map((p) => `PRAGMA ${p};`).join("\n");
 
 /** PrismaBetterSQLite3 whose connections get the runner's pragmas before their first query. */
 export class PrismaSqliteAdapter extends PrismaBetterSQLite3 {

@@ -22,7 +22,7 @@ export function toSqlite(value: SqlValue): unknown {
  * connection itself gives up after a few milliseconds, and the runner waits for the lock
  * asynchronously between attempts (see #withLock), up to the busy timeout.
  */
-export const SYNC_BUSY_WAIT_MS = 5;
+export const SYNC_BUSY_WAIT_MS = 1;
 
 /**
  * Every connection to the SQLite file gets these: this runner's and Prisma's (sqlite-prisma-adapter.ts).

@@ -70,7 +70,20 @@ export function createSlackApp(deps: SlackAppDeps): SlackFrontDoor {
       logger,
     });
   } else {
-    receiver = new HTTPReceiver({ signingSecret: deps.slack.signingSecret as string, endpoints: "/slack/events", logger });
+    receiver = new HTTPReceiver({
+      signingSecret: deps.slack.signingSecret as string,
+      endpoints: "/slack/events",
+      logger,
+      // Bolt answers 500 when a listener throws after the signature check; every listener answers
+      // its own failures, so this is the last line: a logged 503 (documented), never a 500.
+      processEventErrorHandler: async ({ error, response }) => {
+        deps.log.error({ err: error }, "Slack event failed before it was answered");
+        if (response.headersSent) return false;
+        response.writeHead(503, { "retry-after": "5" });
+        response.end();
+        return false;
+      },
+    });
     app = new App({ token: deps.slack.botToken, receiver, clientOptions, logger, tokenVerificationEnabled: false });
   }
 
