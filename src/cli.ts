@@ -10,6 +10,7 @@ import { ConfigError } from "./config.ts";
 import { isLocale, isValidSlug, isValidTimeZone, LOCALES } from "./domain/tenant.ts";
 import type { ImportFormat } from "./ingest/import-file.ts";
 import { createLogger } from "./log.ts";
+import { guardProcess } from "./process-guards.ts";
 import { isStoreUnavailable } from "./store/errors.ts";
 import { migrateDatabase } from "./store/open-store.ts";
 import { createTenant, findTenantBySlug, listTenants } from "./store/tenants.ts";
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
       };
       process.once("SIGTERM", () => stop("SIGTERM"));
       process.once("SIGINT", () => stop("SIGINT"));
+      guardProcess(log, () => app.stop());
     });
 
   program
