@@ -135,7 +135,7 @@ async function* sheetRows(store: SqlStore, plan: ReportPlan, summary: SummaryAcc
   const format = rowFormatter(plan, plan.request.locale);
   const { toSheetValues } = await import("./xlsx-file.ts");
   for await (const batch of summedRows(store, plan, summary)) {
-    yield batch.map((raw) => toSheetValues(format(raw), plan.tenant.timeZone));
+    yield batch.map((raw) => toSheetValues(format(raw), plan.tenant.timeZone, plan.request.locale));
   }
 }
 

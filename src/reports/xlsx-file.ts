@@ -11,6 +11,8 @@ import type { ReportSummary, Totals } from "../domain/report-summary.ts";
 import type { Locale } from "../domain/tenant.ts";
 import type { Cell } from "./format-row.ts";
 import { messagesSheetName, SUMMARY_TEXT } from "./summary-text.ts";
+import { userTextValue } from "./xlsx-cell-text.ts";
+import { useQuotePrefix } from "./xlsx-quote-prefix.ts";
 
 /** Day first, as the seed's "1/10/2022"; the time too, since Meta's stages happen minutes apart. */
 export const XLSX_DATE_FORMAT = "dd/mm/yyyy hh:mm:ss";
@@ -24,22 +26,11 @@ const LABEL_COLUMNS = new Set(["state", "outboundStage", "sentStage", "delivered
 /** Columns whose text comes from outside (names, ids, bodies, Meta's titles); our own labels are plain. */
 const FREE_TEXT = REPORT_COLUMNS.map((c) => c.kind === "text" && !LABEL_COLUMNS.has(c.key));
 
-/** Leading or trailing whitespace, or a control character XML cannot carry as is. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
-const NEEDS_RICH_TEXT = /^\s|\s$|[\x00-\x08\x0b-\x1f]/;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
-const CONTROL_CHARACTER = /[\x00-\x08\x0b-\x1f]/g;
-
 /**
- * exceljs writes a plain string as `<v>` text, where readers trim surrounding whitespace and XML
- * turns a CR into a line break and drops other control characters. An inline rich-text string
- * keeps spaces (xml:space="preserve") and carries control characters in OOXML's _xHHHH_ escape,
- * which Excel, LibreOffice and exceljs decode. Only such texts take this slower path.
+ * The style of every cell of text from outside, shared: each workbook gives it the quote prefix
+ * (useQuotePrefix), so the text stays text when a user edits its cell in Excel.
  */
-function faithfulText(text: string): ExcelJS.CellRichTextValue {
-  const escaped = text.replace(CONTROL_CHARACTER, (c) => `_x${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}_`);
-  return { richText: [{ text: escaped }] };
-}
+const USER_TEXT_STYLE: Partial<ExcelJS.Style> = {};
 
 /**
  * exceljs 4.4.0's worksheet writes its XML into an internal buffer piped to the zip entry without
@@ -70,6 +61,14 @@ function messagesSheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, locale: Loc
   return sheet;
 }
 
+interface RowOptions {
+  bold?: boolean;
+  formats?: (string | null)[];
+  /** Cells holding names or titles from outside (see FREE_TEXT). */
+  userText?: number[];
+}
+type AddRow = (values: (string | number | null)[], options?: RowOptions) => void;
+
 function writeSummarySheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, summary: ReportSummary): Sheet {
   const t = SUMMARY_TEXT[summary.locale];
   const sheet = workbook.addWorksheet(t.sheet);
@@ -81,19 +80,24 @@ function writeSummarySheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, summary
     ...STATES.map(() => ({ width: 16 })),
     { width: 14 },
   ];
-  const add = (values: (string | number | null)[], options: { bold?: boolean; formats?: (string | null)[] } = {}) => {
-    const row = sheet.addRow(values);
+  const add: AddRow = (values, options = {}) => {
+    const fromOutside = (i: number) => options.userText?.includes(i) === true;
+    const row = sheet.addRow(
+      values.map((v, i) => (fromOutside(i) && typeof v === "string" ? userTextValue(v, summary.locale) : v)),
+    );
     if (options.bold) row.font = { bold: true };
     options.formats?.forEach((f, i) => {
       if (f) row.getCell(i + 1).numFmt = f;
     });
+    for (const i of options.userText ?? []) row.getCell(i + 1).style = USER_TEXT_STYLE;
     row.commit();
   };
   const zone = summary.tenant.timeZone;
   const list = (names: string[]) => (names.length ? names.join(", ") : t.all);
+  const addNames = (label: string, names: string[]) => add([label, list(names)], names.length ? { userText: [1] } : {});
 
   add([t.title], { bold: true });
-  add([t.tenant, summary.tenant.name]);
+  add([t.tenant, summary.tenant.name], { userText: [1] });
   add([t.requested, `${summary.requested.from} – ${summary.requested.to}`]);
   add([t.applied, `${summary.applied.from} – ${summary.applied.to}`]);
   if (summary.clamped && summary.dataStartDate) add(["", t.clamped(summary.dataStartDate)]);
@@ -101,10 +105,10 @@ function writeSummarySheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, summary
   add([t.generatedAt, excelSerial(Date.parse(summary.generatedAt), zone)], { formats: [null, XLSX_DATE_FORMAT] });
   add([]);
   add([t.filters], { bold: true });
-  add([t.campaigns, list(summary.filters.campaigns)]);
-  add([t.channels, list(summary.filters.channels)]);
-  add([t.agents, list(summary.filters.agents)]);
-  add([t.templates, list(summary.filters.templates)]);
+  addNames(t.campaigns, summary.filters.campaigns);
+  addNames(t.channels, summary.filters.channels);
+  addNames(t.agents, summary.filters.agents);
+  addNames(t.templates, summary.filters.templates);
   add([t.states, list(summary.filters.states.map((s) => STATE_LABELS[summary.locale][s]))]);
   add([]);
   add([t.total, summary.totals.total], { bold: true });
@@ -118,7 +122,8 @@ function writeSummarySheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, summary
   add([]);
   add([t.topErrors], { bold: true });
   add([t.code, t.errorTitle, t.messages], { bold: true });
-  for (const e of summary.topErrors) add([e.code === null ? t.noCode : String(e.code), e.title ?? "", e.count]);
+  for (const e of summary.topErrors)
+    add([e.code === null ? t.noCode : String(e.code), e.title ?? "", e.count], { userText: [1] });
   add([]);
   add([t.byCampaign], { bold: true });
   const { funnelSteps } = t;
@@ -136,16 +141,19 @@ function writeSummarySheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, summary
     { bold: true },
   );
   for (const c of summary.byCampaign) {
-    add([
-      c.campaign,
-      c.total,
-      ...STATES.map((s) => c.byState[s]),
-      c.funnel.sent,
-      c.funnel.delivered,
-      c.funnel.read,
-      c.funnel.replied,
-      c.invalidNumbers,
-    ]);
+    add(
+      [
+        c.campaign,
+        c.total,
+        ...STATES.map((s) => c.byState[s]),
+        c.funnel.sent,
+        c.funnel.delivered,
+        c.funnel.read,
+        c.funnel.replied,
+        c.invalidNumbers,
+      ],
+      { userText: [0] },
+    );
   }
   add([]);
   add([t.readNote]);
@@ -153,11 +161,7 @@ function writeSummarySheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, summary
   return sheet;
 }
 
-function writeTotals(
-  add: (values: (string | number | null)[], options?: { bold?: boolean; formats?: (string | null)[] }) => void,
-  summary: ReportSummary,
-  totals: Totals,
-): void {
+function writeTotals(add: AddRow, summary: ReportSummary, totals: Totals): void {
   const t = SUMMARY_TEXT[summary.locale];
   add([t.byState], { bold: true });
   add([t.state, t.messages, t.share], { bold: true });
@@ -204,13 +208,16 @@ function moveSheetFirst(workbook: ExcelJS.stream.xlsx.WorkbookWriter, sheet: She
   internal._worksheets = ordered;
 }
 
-/** A formatted row → the values exceljs writes: dates as Excel serials, fragile texts as rich text. */
-export function toSheetValues(cells: Cell[], zone: string): unknown[] {
+/**
+ * A formatted row → the values exceljs writes: dates as Excel serials, texts from outside made to
+ * fit. The locale words the mark on a cut text; Spanish, like the report, when not given.
+ */
+export function toSheetValues(cells: Cell[], zone: string, locale: Locale = "es"): unknown[] {
   const values: unknown[] = cells;
   for (let i = 0; i < cells.length; i++) {
     const v = cells[i];
     if (typeof v === "number") values[i] = excelSerial(v, zone);
-    else if (FREE_TEXT[i] && typeof v === "string" && NEEDS_RICH_TEXT.test(v)) values[i] = faithfulText(v);
+    else if (FREE_TEXT[i] && typeof v === "string") values[i] = userTextValue(v, locale);
   }
   return values;
 }
@@ -220,11 +227,14 @@ export function toSheetValues(cells: Cell[], zone: string): unknown[] {
  * its style id: half its time on a big sheet. Cells sharing one style object per column hit its
  * style cache instead (same file, twice as fast).
  */
-const SHARED_STYLES = REPORT_COLUMNS.map((c) => (c.kind === "date" ? { numFmt: XLSX_DATE_FORMAT } : {}));
+const SHARED_STYLES: Partial<ExcelJS.Style>[] = REPORT_COLUMNS.map((c, i) =>
+  c.kind === "date" ? { numFmt: XLSX_DATE_FORMAT } : FREE_TEXT[i] ? USER_TEXT_STYLE : {},
+);
 
 export async function writeXlsx(out: XlsxOutput): Promise<number> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: out.path, useStyles: true, useSharedStrings: false });
   workbook.creator = "hsm-report";
+  useQuotePrefix(workbook, USER_TEXT_STYLE);
 
   const perSheet = out.sheetMaxRows - 1;
   let sheetIndex = 0;

@@ -37,7 +37,7 @@ export async function sendSheetRows(
   for await (const batch of messageRows(store, plan.filter)) {
     const values = batch.map((raw) => {
       accumulator.add(raw);
-      return toSheetValues(format(raw), zone);
+      return toSheetValues(format(raw), zone, plan.request.locale);
     });
     while (inFlight >= IN_FLIGHT) await new Promise<void>((resolve) => (wake = resolve));
     inFlight++;

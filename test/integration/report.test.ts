@@ -15,7 +15,17 @@ import { generateReport } from "../../src/reports/engine.ts";
 import { DEFAULT_REPORT_SETTINGS, type ReportSettings } from "../../src/reports/plan.ts";
 import { openStore, type Store } from "../../src/store/open-store.ts";
 import { DATABASES, type TestDatabase } from "../support/databases.ts";
-import { FROM, IN_RANGE, reportRequest, seedReportFixture, TO, ZONE } from "../support/report-fixture.ts";
+import {
+  FIXTURE,
+  FROM,
+  IN_RANGE,
+  META_TITLE_FORMULAS,
+  reportRequest,
+  seedReportFixture,
+  TO,
+  ZONE,
+} from "../support/report-fixture.ts";
+import { cellXfs, worksheetCells } from "../support/zip-entry.ts";
 
 // SPEC's labels, written out here rather than imported, so the test checks the product against SPEC.
 const SPEC = {
@@ -80,6 +90,16 @@ const SPEC = {
   },
 };
 
+// A cell over Excel's 32,767 characters is cut, ending with a mark in the report's language.
+const EXCEL_CELL_LIMIT = 32_767;
+const CUT_MARK = { es: "…[cortado]", en: "…[truncated]" };
+const inExcelCell = (text: string, locale: "es" | "en") =>
+  text.length <= EXCEL_CELL_LIMIT ? text : text.slice(0, EXCEL_CELL_LIMIT - CUT_MARK[locale].length) + CUT_MARK[locale];
+
+// Formula triggers (=, +, -, @, tab, CR, LF and their full-width forms), also behind spaces or NBSP.
+const FORMULA_START = /^[ \u00a0]*[=+\-@\t\r\n＝＋－＠]/;
+const isNeutralised = (cell: string) => cell.startsWith("'") && FORMULA_START.test(cell.slice(1));
+
 const wallClock = new Intl.DateTimeFormat("sv-SE", {
   timeZone: ZONE,
   year: "numeric",
@@ -111,7 +131,7 @@ function expectedEs(m: StoreRow): (string | null)[] {
     m.template.hsmId,
     m.template.name,
     m.platformId,
-    m.body,
+    inExcelCell(m.body, "es"),
     m.destination,
     s.states[m.state] as string,
     m.comment,
@@ -220,6 +240,45 @@ describe.each(DATABASES)("report engine on $kind", ({ fresh }) => {
     expect(formula.getCell(1).value).toBe("=Agente");
   });
 
+  it("XLSX: names, ids, bodies and Meta's titles carry the quote-prefix style (an edit in Excel keeps them text); headers, labels and dates do not", async () => {
+    const report = await generate();
+    const xfs = cellXfs(report.path);
+    const quotePrefixed = (cell: { style: number } | undefined) => /\squotePrefix="1"/.test(xfs[cell?.style ?? 0] ?? "");
+    // Agent, campaign, HSM id, HSM name, message id, body, destination, comment.
+    const fromOutside = new Set(["A", "B", "C", "D", "E", "F", "G", "I"]);
+    const messages = worksheetCells(report.path, "Mensajes");
+    for (let row = 2; row <= IN_RANGE.length + 1; row++) {
+      for (const column of fromOutside) expect(quotePrefixed(messages.get(`${column}${row}`)), `${column}${row}`).toBe(true);
+    }
+    for (const [ref, cell] of messages) {
+      const [, column, row] = /^([A-Z]+)(\d+)$/.exec(ref) as string[];
+      if (row === "1" || !fromOutside.has(column as string)) expect(quotePrefixed(cell), `${ref} ${cell.text}`).toBe(false);
+    }
+    const summary = [...worksheetCells(report.path, "Resumen").values()];
+    const summaryCell = (text: string) => summary.find((c) => c.text === text);
+    for (const text of ["Acme Chile", "－Campaña ancha", "Campaña Ñandú", "Message undeliverable"]) {
+      expect(quotePrefixed(summaryCell(text)), text).toBe(true);
+    }
+    for (const text of ["Empresa", "Total de mensajes", "Campaña", "Todos", "Salida fallida"]) {
+      expect(quotePrefixed(summaryCell(text)), text).toBe(false);
+    }
+  });
+
+  it("XLSX: a body over Excel's 32,767 characters per cell is cut, ending with a mark in the report's language", async () => {
+    const full = rows.find((m) => m.platformId === "too-long")?.body as string;
+    expect(full.length).toBeGreaterThan(EXCEL_CELL_LIMIT);
+    for (const locale of ["es", "en"] as const) {
+      const sheet = (await readXlsx((await generate({ locale })).path)).worksheets[1] as ExcelJS.Worksheet;
+      const body = String(
+        sheetRows(sheet)
+          .find((r) => r.getCell(5).value === "too-long")
+          ?.getCell(6).value,
+      );
+      expect(body.length, locale).toBe(EXCEL_CELL_LIMIT);
+      expect(body, locale).toBe(full.slice(0, EXCEL_CELL_LIMIT - CUT_MARK[locale].length) + CUT_MARK[locale]);
+    }
+  });
+
   it("CSV in English: BOM, RFC 4180 quoting, sortable local dates, formulas neutralised", async () => {
     const report = await generate({ format: "csv", locale: "en" });
     const bytes = readFileSync(report.path);
@@ -256,9 +315,25 @@ describe.each(DATABASES)("report engine on $kind", ({ fresh }) => {
       ["formula-at", "'@SUM(1,2)"],
       ["formula-tab", "'\tcon tab"],
       ["formula-cr", "'\rcon retorno"],
+      ["formula-spaces-eq", `'  =HYPERLINK("http://evil.example","clic")`],
+      ["formula-nbsp-plus", "'\u00a0+51 promo"],
+      ["formula-fw-eq", "'＝1+1"],
+      ["formula-fw-plus", "'＋51 promo"],
+      ["formula-fw-minus", "'－20 % descuento"],
+      ["formula-fw-at", "'＠SUM(1,2)"],
+      ["formula-lf", "'\ncon salto"],
+      ["not-formula-inside", "Precio: 100 - 20 % = 80 @ tienda"],
+      ["not-formula-space", "  hola, -20 %"],
+      ["not-formula-wide-space", "\u3000＝1+1"],
     ]) {
       expect(byId.get(id)?.[5], id).toBe(body);
     }
+    // Names and ids from outside are neutralised like bodies.
+    expect(byId.get("formula-fw-eq")?.[0]).toBe("'＝Agente ancho");
+    expect(byId.get("formula-fw-plus")?.slice(2, 4)).toEqual(["'＋1795", "'＋plantilla_ancha"]);
+    expect(byId.get("formula-fw-minus")?.[1]).toBe("'－Campaña ancha");
+    // A CSV has no cell limit: a body longer than Excel's is written whole.
+    expect(byId.get("too-long")?.[5]).toBe(rows.find((m) => m.platformId === "too-long")?.body);
     expect(byId.get("meta-failed-no-cause")?.[8]).toBe("Meta did not report the cause of the failure.");
     expect(byId.get("meta-failed")?.slice(7, 13)).toEqual([
       "Sending or delivery failed",
@@ -350,7 +425,7 @@ describe.each(DATABASES)("report engine on $kind", ({ fresh }) => {
     expect(await ids({ agents: ["carlos rojas"] })).toEqual(["delivered"]);
     expect(await ids({ templates: ["recordatorio_pago"] })).toEqual(["delivered"]);
     expect(await ids({ templates: ["77"] })).toEqual(["delivered"]);
-    expect(await ids({ states: ["Salida fallida", "queued"] })).toEqual(["invalid-number", "no-balance", "queued"]);
+    expect(await ids({ states: ["Salida fallida", "queued"] })).toEqual(["too-long", "invalid-number", "no-balance", "queued"]);
     expect((await ids({ channels: ["Ventas"] })).length).toBe(IN_RANGE.length - 1);
   });
 
@@ -401,7 +476,13 @@ describe.each(DATABASES)("report engine on $kind", ({ fresh }) => {
       settings: { ...settings, sheetMaxRows: 6 },
     });
     const wb = await readXlsx(report.path);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(["Resumen", "Mensajes", "Mensajes (2)", "Mensajes (3)", "Mensajes (4)"]);
+    const sheets = Math.ceil(IN_RANGE.length / 5);
+    expect(sheets).toBeGreaterThan(2);
+    expect(wb.worksheets.map((w) => w.name)).toEqual([
+      "Resumen",
+      "Mensajes",
+      ...Array.from({ length: sheets - 1 }, (_, i) => `Mensajes (${i + 2})`),
+    ]);
     const ids = wb.worksheets.slice(1).flatMap((w) => {
       const [header, ...data] = sheetRows(w);
       expect(header?.getCell(1).value).toBe("Nombre del agente");
@@ -470,9 +551,12 @@ describe.each(DATABASES)("report engine on $kind", ({ fresh }) => {
     // LibreOffice shows dates in the sheet's day-first format; the engine's CSV uses sortable text.
     const dayFirst = /^(\d{2})\/(\d{2})\/(\d{4}) (\d{2}:\d{2}:\d{2})$/;
     const normalised = fromLibreOffice.map((r) => r.map((v) => v.replace(dayFirst, "$3-$2-$1 $4")));
-    // The engine's CSV neutralises formulas with a leading apostrophe; the sheet keeps the text as is.
-    const unneutralised = fromEngine.map((r) => r.map((v) => (/^'[=+\-@\t\r]/.test(v) ? v.slice(1) : v)));
-    expect(normalised).toEqual(unneutralised);
+    // The engine's CSV neutralises formulas with a leading apostrophe and keeps a body over Excel's
+    // cell limit whole; the sheet keeps the text as is, and cuts that body with its mark.
+    const asInSheet = fromEngine.map((r) => r.map((v) => inExcelCell(isNeutralised(v) ? v.slice(1) : v, "es")));
+    expect(normalised).toEqual(asInSheet);
+    const tooLong = normalised.find((r) => r[4] === "too-long")?.[5];
+    expect([tooLong?.length, tooLong?.endsWith("…[cortado]")]).toEqual([EXCEL_CELL_LIMIT, true]);
   }, 120_000);
 });
 
@@ -538,7 +622,7 @@ describe("PostgreSQL's COPY path", () => {
     }
   });
 
-  it("writes the same bytes as the row-by-row CSV writer, in both languages", async () => {
+  it("writes the same bytes as the row-by-row CSV writer, in both languages, formulas neutralised alike in every column", async () => {
     const { freshPostgres } = await import("../support/databases.ts");
     const { planReport } = await import("../../src/reports/plan.ts");
     const { rowFormatter } = await import("../../src/reports/format-row.ts");
@@ -547,7 +631,7 @@ describe("PostgreSQL's COPY path", () => {
     const db = freshPostgres();
     const store = await openStore(db.url);
     try {
-      await seedReportFixture(store);
+      await seedReportFixture(store, "acme", [...FIXTURE, ...META_TITLE_FORMULAS]);
       const dir = mkdtempSync(join(tmpdir(), "hsm-copy-"));
       for (const locale of ["es", "en"] as const) {
         const copied = await generateReport(store, request({ format: "csv", locale }), {
@@ -559,11 +643,75 @@ describe("PostgreSQL's COPY path", () => {
         const byRow = join(dir, `rows-${locale}.csv`);
         const chunks = csvChunks(messageRows(store, plan.filter), format, ZONE);
         await writeCsv({ path: byRow, locale, header: true, chunks, onRows: () => {}, isCancelled: () => false });
-        expect(readFileSync(copied.path, "utf8")).toBe(readFileSync(byRow, "utf8"));
+        const text = readFileSync(copied.path, "utf8");
+        expect(text).toBe(readFileSync(byRow, "utf8"));
+        const byId = new Map((parse(text.slice(1)) as string[][]).slice(1).map((r) => [r[4], r]));
+        const cell = (id: string, column: number) => byId.get(id)?.[column];
+        expect([
+          cell("formula-spaces-eq", 5),
+          cell("formula-nbsp-plus", 5),
+          cell("formula-fw-eq", 0),
+          cell("formula-fw-eq", 5),
+          cell("formula-fw-plus", 2),
+          cell("formula-fw-plus", 3),
+          cell("formula-fw-plus", 5),
+          cell("formula-fw-minus", 1),
+          cell("formula-fw-minus", 5),
+          cell("formula-fw-at", 5),
+          cell("formula-lf", 5),
+          cell("formula-meta-title", 8),
+          cell("formula-meta-title-nbsp", 8),
+        ]).toEqual([
+          `'  =HYPERLINK("http://evil.example","clic")`,
+          "'\u00a0+51 promo",
+          "'＝Agente ancho",
+          "'＝1+1",
+          "'＋1795",
+          "'＋plantilla_ancha",
+          "'＋51 promo",
+          "'－Campaña ancha",
+          "'－20 % descuento",
+          "'＠SUM(1,2)",
+          "'\ncon salto",
+          "'＠Meta =1+1",
+          "'-1 failed",
+        ]);
+        expect([cell("not-formula-inside", 5), cell("not-formula-space", 5), cell("not-formula-wide-space", 5)]).toEqual([
+          "Precio: 100 - 20 % = 80 @ tienda",
+          "  hola, -20 %",
+          "\u3000＝1+1",
+        ]);
       }
     } finally {
       await store.close();
       await db.drop();
+    }
+  });
+
+  it("neutralises exactly as the row-by-row writer every text of up to three characters among spaces, triggers and others", async () => {
+    const { default: pg } = await import("pg");
+    const { POSTGRES_URL } = await import("../support/databases.ts");
+    const { neutralizeSql } = await import("../../src/store/report-copy.ts");
+    const { neutralizeFormula } = await import("../../src/reports/csv-format.ts");
+    // SPEC's triggers, the two spaces skipped before them, spaces that are not skipped, and others.
+    const alphabet = [..."=+-@\t\r\n＝＋－＠ \u00a0\u3000\u2003\ufeffa1'", "🙌"];
+    const extend = (prefixes: string[]) => prefixes.flatMap((prefix) => alphabet.map((c) => prefix + c));
+    const one = extend([""]);
+    const two = extend(one);
+    const texts = ["", ...one, ...two, ...extend(two)];
+    const client = new pg.Client(POSTGRES_URL);
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ n: string }>(
+        `SELECT ${neutralizeSql("u.t")} AS n FROM unnest($1::text[]) WITH ORDINALITY AS u(t, i) ORDER BY u.i`,
+        [texts],
+      );
+      const spec = (t: string) => (FORMULA_START.test(t) ? `'${t}` : t);
+      const differing = texts.filter((t, i) => rows[i]?.n !== spec(t) || neutralizeFormula(t) !== spec(t));
+      expect(rows).toHaveLength(texts.length);
+      expect(differing.map((t) => JSON.stringify(t))).toEqual([]);
+    } finally {
+      await client.end();
     }
   });
 });

@@ -1,7 +1,7 @@
 // A tenant whose messages exercise every column of the report: all seven states, replies, Meta
 // failures with and without a cause, texts a spreadsheet would run as formulas, quotes, commas and
-// line breaks, accents and emoji, and messages either side of the range's local-day boundaries.
-// Loaded through the real ingest paths.
+// line breaks, accents and emoji, a body over Excel's cell limit, and messages either side of the
+// range's local-day boundaries. Loaded through the real ingest paths.
 import type { ReportRequest } from "../../src/domain/report-request.ts";
 import type { WebhookEvent } from "../../src/domain/webhook-events.ts";
 import { metaWebhookBody } from "../../src/ingest/meta-body.ts";
@@ -56,6 +56,30 @@ export const FIXTURE: Spec[] = [
   { id: "formula-at", queuedAt: "2026-10-02T15:04:00Z", extra: { body: "@SUM(1,2)" } },
   { id: "formula-tab", queuedAt: "2026-10-02T15:05:00Z", extra: { body: "\tcon tab" } },
   { id: "formula-cr", queuedAt: "2026-10-02T15:06:00Z", extra: { body: "\rcon retorno" } },
+  // Triggers behind spaces or NBSP, full-width triggers (in names and ids too), and a leading LF.
+  { id: "formula-spaces-eq", queuedAt: "2026-10-02T15:07:00Z", extra: { body: '  =HYPERLINK("http://evil.example","clic")' } },
+  { id: "formula-nbsp-plus", queuedAt: "2026-10-02T15:08:00Z", extra: { body: "\u00a0+51 promo" } },
+  { id: "formula-fw-eq", queuedAt: "2026-10-02T15:09:00Z", extra: { body: "＝1+1", agent: "＝Agente ancho" } },
+  {
+    id: "formula-fw-plus",
+    queuedAt: "2026-10-02T15:10:00Z",
+    extra: { body: "＋51 promo", hsm: { id: "＋1795", name: "＋plantilla_ancha" } },
+  },
+  { id: "formula-fw-minus", queuedAt: "2026-10-02T15:11:00Z", extra: { body: "－20 % descuento", campaign: "－Campaña ancha" } },
+  { id: "formula-fw-at", queuedAt: "2026-10-02T15:12:00Z", extra: { body: "＠SUM(1,2)" } },
+  { id: "formula-lf", queuedAt: "2026-10-02T15:13:00Z", extra: { body: "\ncon salto" } },
+  // Look like formulas but are not: signs past the first letter, a space before a letter, and a
+  // trigger behind an ideographic space (only spaces and NBSP are skipped).
+  { id: "not-formula-inside", queuedAt: "2026-10-02T15:14:00Z", extra: { body: "Precio: 100 - 20 % = 80 @ tienda" } },
+  { id: "not-formula-space", queuedAt: "2026-10-02T15:15:00Z", extra: { body: "  hola, -20 %" } },
+  { id: "not-formula-wide-space", queuedAt: "2026-10-02T15:16:00Z", extra: { body: "\u3000＝1+1" } },
+  // Longer than Excel's 32,767 characters per cell (39,000 UTF-16 units); over WhatsApp's 1,024 too,
+  // so it failed on our side, which is how such a body reaches a report.
+  {
+    id: "too-long",
+    queuedAt: "2026-10-02T15:17:00Z",
+    extra: { body: "Promoción 🙌 ".repeat(3_000), waMessageId: undefined },
+  },
   { id: "invalid-number", queuedAt: "2026-10-03T12:00:00Z", extra: { destination: "123" } },
   {
     id: "no-balance",
@@ -95,12 +119,30 @@ export const FIXTURE: Spec[] = [
   { id: "after-range", queuedAt: "2026-10-11T03:00:00Z" }, // 11 Oct 00:00 in Santiago: outside
 ];
 
+/**
+ * Meta failures without a code, whose title is then the comment: one titled like a formula, one
+ * with its formula behind a NBSP (trimmed as a title, so the comment starts with the formula). Kept
+ * out of FIXTURE, whose summary other tests count; the COPY tests add them.
+ */
+export const META_TITLE_FORMULAS: Spec[] = [
+  {
+    id: "formula-meta-title",
+    queuedAt: "2026-10-04T12:02:00Z",
+    events: (w, t) => [statusEvent(w, "failed", at(t, 1), { errorCode: null, errorTitle: "＠Meta =1+1" })],
+  },
+  {
+    id: "formula-meta-title-nbsp",
+    queuedAt: "2026-10-04T12:03:00Z",
+    events: (w, t) => [statusEvent(w, "failed", at(t, 1), { errorCode: null, errorTitle: "\u00a0-1 failed\u00a0" })],
+  },
+];
+
 /** Messages the range FROM..TO covers, in report order. */
 export const IN_RANGE = FIXTURE.filter((s) => s.id !== "before-range" && s.id !== "after-range").map((s) => s.id);
 
-export async function seedReportFixture(store: Store, slug = "acme"): Promise<number> {
+export async function seedReportFixture(store: Store, slug = "acme", specs: readonly Spec[] = FIXTURE): Promise<number> {
   const { tenant } = await createTenant(store, { slug, name: "Acme Chile", timeZone: ZONE, locale: "es" });
-  const records = FIXTURE.map((s) => {
+  const records = specs.map((s) => {
     const leftAt = at(s.queuedAt, 0.5);
     const base: Record<string, unknown> = { waMessageId: left(s.id), outboundAt: leftAt, queuedAt: s.queuedAt };
     const values = { ...base, ...(s.extra ?? {}) };
@@ -117,7 +159,7 @@ export async function seedReportFixture(store: Store, slug = "acme"): Promise<nu
     { source: "api", windowDays: 30, now },
   );
   if (result.rejected) throw new Error(`fixture records rejected: ${JSON.stringify(result.errors)}`);
-  const events = FIXTURE.flatMap((s) => s.events?.(left(s.id), at(s.queuedAt, 0.5)) ?? []);
+  const events = specs.flatMap((s) => s.events?.(left(s.id), at(s.queuedAt, 0.5)) ?? []);
   const raw = metaWebhookBody(events);
   const parsed = parseWebhook(raw);
   if (!parsed.ok) throw new Error(parsed.reason);
