@@ -75,11 +75,20 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
+/**
+ * The text each Date was read from (SQLite keeps dates as text). Writing such a date back, as a
+ * webhook batch does with every message row it touches, then costs no formatting.
+ */
+export const dateTexts = new WeakMap<Date, string>();
+
 /** A Date from what a driver returned for a date column (Date, ISO text, or null). */
 export function asDate(value: unknown): Date | null {
   if (value === null || value === undefined) return null;
   if (value instanceof Date) return value;
-  return new Date(String(value));
+  const text = String(value);
+  const date = new Date(text);
+  dateTexts.set(date, text);
+  return date;
 }
 
 export function asNumber(value: unknown): number | null {

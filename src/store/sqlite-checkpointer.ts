@@ -7,6 +7,15 @@ import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 
 const INTERVAL_MS = 100;
+/**
+ * Past this many frames (64 MB) the checkpointer also waits for a gap between writers (RESTART),
+ * so that the next commit writes the WAL from its start again. PASSIVE alone never gets there
+ * while webhooks keep coming: the WAL grew by 45 MB a second under load, every commit appended to
+ * it, and every read searched an ever larger index.
+ */
+const RESTART_FRAMES = 16384;
+/** How long a RESTART may wait for that gap; the ingest's transactions last a few milliseconds. */
+const RESTART_WAIT_MS = 100;
 
 // Plain CommonJS evaluated in the worker: no build step, and nothing of ours to load.
 const WORKER_SOURCE = `
@@ -16,7 +25,15 @@ const db = new Database(workerData.file, { timeout: 0 });
 db.pragma("synchronous = FULL");
 const timer = setInterval(() => {
   try {
-    db.pragma("wal_checkpoint(PASSIVE)");
+    const [state] = db.pragma("wal_checkpoint(PASSIVE)");
+    if (state && state.log > workerData.restartFrames) {
+      db.pragma("busy_timeout = " + workerData.restartWaitMs);
+      try {
+        db.pragma("wal_checkpoint(RESTART)");
+      } finally {
+        db.pragma("busy_timeout = 0");
+      }
+    }
   } catch {
     // Another checkpoint or a locked file: the next tick tries again.
   }
@@ -34,7 +51,10 @@ parentPort.on("message", () => {
 /** Starts checkpointing `file` in the background; the returned function stops it. */
 export function startCheckpointer(file: string, intervalMs = INTERVAL_MS): () => Promise<void> {
   const driver = createRequire(import.meta.url).resolve("better-sqlite3");
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, intervalMs } });
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { file, driver, intervalMs, restartFrames: RESTART_FRAMES, restartWaitMs: RESTART_WAIT_MS },
+  });
   worker.unref();
   // A failing checkpointer must not take the process down; SQLite checkpoints on close anyway.
   worker.on("error", () => {});
