@@ -35,7 +35,7 @@ export function createPgPool(
   schema: string | null,
   options: { max?: number; connectionTimeoutMs?: number } = {},
 ): pg.Pool {
-  return new pg.Pool({
+  const pool = new pg.Pool({
     connectionString,
     max: options.max ?? 10,
     types,
@@ -44,7 +44,16 @@ export function createPgPool(
     // million rows); nothing else here runs long enough to gain from it.
     options: [schema ? `-c search_path="${schema.replace(/"/g, "")}"` : "", "-c jit=off"].filter(Boolean).join(" "),
   });
+  // A connection that drops (the server restarts, the network goes) emits 'error' on its client,
+  // and on the pool for an idle one; with no listener Node turns that into an uncaught exception
+  // and the whole process goes down. The query in flight, if any, fails on its own and says so;
+  // the pool replaces the connection.
+  pool.on("error", ignoreDroppedConnection);
+  pool.on("connect", (client) => client.on("error", ignoreDroppedConnection));
+  return pool;
 }
+
+function ignoreDroppedConnection(): void {}
 
 /** A transaction that did not finish in time: the database is as good as unavailable. */
 export class StoreTimeoutError extends Error {

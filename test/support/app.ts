@@ -23,7 +23,6 @@ export async function startTestApp(
       HOST: "127.0.0.1",
       WHATSAPP_APP_SECRET: APP_SECRET,
       WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN,
-      INGEST_BATCH_MAX_WAIT_MS: "2",
       ...env,
     },
   );
