@@ -161,10 +161,15 @@ export class JobRunner {
           const now = Date.now();
           if (lease.lost || now - lastShown < this.#o.progressIntervalMs || p.rows === p.total) return;
           lastShown = now;
-          void recordProgress(store, job.id, this.#owner, p.rows, p.total).catch(() => {});
-          void delivery
-            .progress(job, messageRef, p.rows, p.total)
-            .catch((error) => this.#o.log.warn({ err: error, job: job.id }, "progress update failed"));
+          // Checked before each update, not only by the lease's periodic renewal: a worker that
+          // lost the job in between must not touch the other worker's progress message.
+          void (async () => {
+            await lease.confirm();
+            await recordProgress(store, job.id, this.#owner, p.rows, p.total);
+            await delivery.progress(job, messageRef, p.rows, p.total);
+          })().catch((error) => {
+            if (!isLeaseLost(error)) this.#o.log.warn({ err: error, job: job.id }, "progress update failed");
+          });
         },
       });
       path = report.path;
