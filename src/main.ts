@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import type { ReportDelivery } from "./chat/conversation.ts";
 import { createSlackApp, type SlackFrontDoor } from "./chat/slack/slack-app.ts";
 import { SlackDelivery } from "./chat/slack/slack-delivery.ts";
+import { type Clock, systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import { startHousekeeping } from "./housekeeping/housekeeping.ts";
 import { sendRecordsRoute } from "./http/send-records-route.ts";
@@ -29,14 +30,16 @@ export interface RunningApp {
 
 export interface AppDeps {
   log: Logger;
-  now?: () => Date;
+  /** What time it is, and how to wait (the system's, unless a test or a tool says otherwise). */
+  clock?: Clock;
   /** How often retention and the report-file sweep run after the first time (default 6 hours). */
   housekeepingIntervalMs?: number;
 }
 
 export async function startApp(config: Config, deps: AppDeps): Promise<RunningApp> {
   const { log } = deps;
-  const now = deps.now ?? (() => new Date());
+  const clock = deps.clock ?? systemClock;
+  const now = () => clock.now();
   const store = await openStore(config.databaseUrl, { log, busyTimeoutMs: config.databaseBusyTimeoutMs });
   const ingest = new WebhookIngest(store, {
     windowDays: config.statusWindowDays,
@@ -65,7 +68,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<RunningAp
     maxAttempts: config.jobs.maxAttempts,
     deliveries,
     log,
-    now,
+    clock,
   });
   if (config.slack) {
     slack = createSlackApp({

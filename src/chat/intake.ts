@@ -1,6 +1,7 @@
 // The chat intake every platform shares: who may ask (binding + allow-list), what a request must
 // pass before it is queued (names, dates, the XLSX row limit), and the queue with its per-person
 // limit. Platform handlers only translate their payloads to and from these.
+import type { ConversationRef } from "../domain/conversation-ref.ts";
 import type { ReportRequest } from "../domain/report-request.ts";
 import { chooseFormat } from "../reports/engine.ts";
 import { planReport, type ReportSettings } from "../reports/plan.ts";
@@ -47,7 +48,7 @@ export interface QueueDeps {
 /** Queues the report, or says how many the person already has waiting (nothing is queued then). */
 export async function queueReport(
   deps: QueueDeps,
-  input: { tenant: Tenant; platform: string; requesterId: string; conversation: object; request: ReportRequest },
+  input: { tenant: Tenant; platform: string; requesterId: string; conversation: ConversationRef; request: ReportRequest },
 ): Promise<{ job: ReportJob } | { full: number }> {
   const result = await queueJob(
     deps.store,
@@ -55,7 +56,7 @@ export async function queueReport(
       tenantId: input.tenant.id,
       platform: input.platform,
       requesterId: input.requesterId,
-      conversation: { ...input.conversation },
+      conversation: input.conversation,
       request: input.request,
     },
     deps.maxQueuedPerUser,

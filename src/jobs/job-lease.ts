@@ -2,6 +2,7 @@
 // (renewed, and checked) right before anything is posted. A worker whose lease was taken over —
 // it stalled past the lease and another worker claimed the job — stops: it posts nothing more and
 // does not complete or fail a job that is no longer its.
+import type { Clock, ClockTimer } from "../clock.ts";
 import type { Store } from "../store/open-store.ts";
 import { renewLease } from "../store/report-jobs.ts";
 
@@ -19,14 +20,14 @@ export function isLeaseLost(error: unknown): error is LeaseLostError {
 
 export class JobLease {
   readonly #abort = new AbortController();
-  #timer: NodeJS.Timeout | null = null;
+  #timer: ClockTimer | null = null;
 
   constructor(
     private readonly store: Store,
     private readonly jobId: number,
     private readonly owner: string,
     private readonly leaseMs: number,
-    private readonly now: () => Date,
+    private readonly clock: Clock,
   ) {}
 
   /** Aborted once the lease is known to be lost. */
@@ -40,17 +41,18 @@ export class JobLease {
 
   /** Renews every third of the lease; a failed renewal (database away) is tried again next time. */
   start(): void {
-    this.#timer = setInterval(
+    const timer = this.clock.setInterval(
       () => {
         void this.#renew().catch(() => {});
       },
       Math.max(250, Math.floor(this.leaseMs / 3)),
     );
-    this.#timer.unref();
+    timer.unref();
+    this.#timer = timer;
   }
 
   stop(): void {
-    if (this.#timer) clearInterval(this.#timer);
+    this.clock.clearInterval(this.#timer);
     this.#timer = null;
   }
 
@@ -61,7 +63,7 @@ export class JobLease {
 
   async #renew(): Promise<boolean> {
     if (this.lost) return false;
-    const held = await renewLease(this.store, this.jobId, this.owner, new Date(this.now().getTime() + this.leaseMs));
+    const held = await renewLease(this.store, this.jobId, this.owner, new Date(this.clock.now().getTime() + this.leaseMs));
     if (!held) this.#abort.abort(new LeaseLostError(this.jobId));
     return held;
   }

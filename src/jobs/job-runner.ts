@@ -12,6 +12,7 @@
 import { randomUUID } from "node:crypto";
 import { rm } from "node:fs/promises";
 import { basename, join } from "node:path";
+import type { Clock, ClockTimer } from "../clock.ts";
 import type { ReportSummary } from "../domain/report-summary.ts";
 import type { Logger } from "../log.ts";
 import type { ReportSettings } from "../reports/plan.ts";
@@ -50,7 +51,7 @@ export interface JobRunnerOptions {
   retryBaseMs?: number;
   deliveries: Record<string, ReportDelivery>;
   log: Logger;
-  now?: () => Date;
+  clock: Clock;
 }
 
 const MAX_RETRY_DELAY_MS = 5 * 60_000;
@@ -67,7 +68,7 @@ export class JobRunner {
   readonly #o: JobRunnerOptions;
   readonly #owner = `${process.pid}-${randomUUID().slice(0, 8)}`;
   readonly #running = new Map<number, { abort: AbortController; done: Promise<void> }>();
-  #timer: NodeJS.Timeout | null = null;
+  #timer: ClockTimer | null = null;
   #stopped = false;
   #polling = false;
 
@@ -76,7 +77,7 @@ export class JobRunner {
   }
 
   get #now(): Date {
-    return this.#o.now?.() ?? new Date();
+    return this.#o.clock.now();
   }
 
   start(): void {
@@ -90,9 +91,10 @@ export class JobRunner {
   }
 
   #schedule(ms: number): void {
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => void this.#poll(), ms);
-    this.#timer.unref();
+    this.#o.clock.clearTimeout(this.#timer);
+    const timer = this.#o.clock.setTimeout(() => void this.#poll(), ms);
+    timer.unref();
+    this.#timer = timer;
   }
 
   async #poll(): Promise<void> {
@@ -126,7 +128,7 @@ export class JobRunner {
       await failJob(store, job.id, this.#owner, "no_delivery", `no delivery for platform ${job.platform}`, this.#now);
       return;
     }
-    const lease = new JobLease(store, job.id, this.#owner, this.#o.leaseMs, () => this.#now);
+    const lease = new JobLease(store, job.id, this.#owner, this.#o.leaseMs, this.#o.clock);
     lease.start();
     // Set once the file is in the conversation (by this attempt or an earlier one).
     let posted: Outcome | null =
@@ -158,7 +160,7 @@ export class JobRunner {
         settings: this.#o.settings,
         signal: AbortSignal.any([stopping, lease.signal]),
         onProgress: (p) => {
-          const now = Date.now();
+          const now = this.#now.getTime();
           if (lease.lost || now - lastShown < this.#o.progressIntervalMs || p.rows === p.total) return;
           lastShown = now;
           // Checked before each update, not only by the lease's periodic renewal: a worker that
@@ -299,7 +301,7 @@ export class JobRunner {
   /** Stops claiming; running jobs are cancelled and handed back to the queue for the next start. */
   async stop(): Promise<void> {
     this.#stopped = true;
-    if (this.#timer) clearTimeout(this.#timer);
+    this.#o.clock.clearTimeout(this.#timer);
     for (const [id, { abort, done }] of this.#running) {
       abort.abort();
       await done.catch(() => {});

@@ -6,6 +6,7 @@
 // The file of a job is recorded in two steps: `file_id` as soon as the platform names the file
 // (before it is posted), then `file_name` once the platform confirmed it is in the conversation.
 // A file id without a file name is an upload whose posting was never confirmed.
+import { type ConversationRef, readConversationRef } from "../domain/conversation-ref.ts";
 import type { ReportRequest } from "../domain/report-request.ts";
 import type { ReportSummary } from "../domain/report-summary.ts";
 import type { Store } from "./open-store.ts";
@@ -17,9 +18,12 @@ export interface ReportJob {
   id: number;
   tenantId: number;
   platform: string;
-  requesterId: string;
-  conversation: Record<string, unknown>;
+  /** Who asked; null for a scheduled report. */
+  requesterId: string | null;
+  conversation: ConversationRef;
   request: ReportRequest;
+  /** The schedule run that made it, if a schedule did. */
+  scheduleRunId: number | null;
   status: JobStatus;
   attempts: number;
   progressRows: number;
@@ -45,8 +49,9 @@ function toJob(r: Row): ReportJob {
     tenantId: r.tenantId,
     platform: r.platform,
     requesterId: r.requesterId,
-    conversation: JSON.parse(r.conversation),
+    conversation: readConversationRef(JSON.parse(r.conversation), r.platform),
     request: JSON.parse(r.request),
+    scheduleRunId: r.scheduleRunId,
     status: r.status as JobStatus,
     attempts: r.attempts,
     progressRows: r.progressRows,
@@ -65,17 +70,16 @@ function toJob(r: Row): ReportJob {
   };
 }
 
-export async function createJob(
-  store: Store,
-  input: {
-    tenantId: number;
-    platform: string;
-    requesterId: string;
-    conversation: Record<string, unknown>;
-    request: ReportRequest;
-  },
-  now: Date,
-): Promise<ReportJob> {
+export interface NewJob {
+  tenantId: number;
+  platform: string;
+  requesterId: string | null;
+  conversation: ConversationRef;
+  request: ReportRequest;
+  scheduleRunId?: number | null;
+}
+
+export async function createJob(store: Store, input: NewJob, now: Date): Promise<ReportJob> {
   const row = await store.prisma.reportJob.create({
     data: {
       tenantId: input.tenantId,
@@ -83,6 +87,7 @@ export async function createJob(
       requesterId: input.requesterId,
       conversation: JSON.stringify(input.conversation),
       request: JSON.stringify(input.request),
+      scheduleRunId: input.scheduleRunId ?? null,
       status: "queued",
       createdAt: now,
     },
@@ -102,13 +107,7 @@ export async function getJob(store: Store, id: number): Promise<ReportJob | null
  */
 export async function queueJob(
   store: Store,
-  input: {
-    tenantId: number;
-    platform: string;
-    requesterId: string;
-    conversation: Record<string, unknown>;
-    request: ReportRequest;
-  },
+  input: NewJob & { requesterId: string },
   maxActive: number,
   now: Date,
 ): Promise<{ job: ReportJob } | { full: number }> {
@@ -123,9 +122,17 @@ export async function queueJob(
     const n = Number(active?.n ?? 0);
     if (n >= maxActive) return { full: n };
     const row = yield* first<{ id: number | string }>(
-      `INSERT INTO report_jobs (tenant_id, platform, requester_id, conversation, request, status, attempts, progress_rows, created_at)
-       VALUES (?, ?, ?, ?, ?, 'queued', 0, 0, ?) RETURNING id`,
-      [input.tenantId, input.platform, input.requesterId, JSON.stringify(input.conversation), JSON.stringify(input.request), now],
+      `INSERT INTO report_jobs (tenant_id, platform, requester_id, conversation, request, schedule_run_id, status, attempts, progress_rows, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, 'queued', 0, 0, ?) RETURNING id`,
+      [
+        input.tenantId,
+        input.platform,
+        input.requesterId,
+        JSON.stringify(input.conversation),
+        JSON.stringify(input.request),
+        input.scheduleRunId ?? null,
+        now,
+      ],
     );
     return { id: Number(row?.id) };
   });

@@ -1,9 +1,11 @@
 // The running server's housekeeping: retention at start-up and every round after, and leftover
 // report files swept from REPORTS_DIR, without start-up waiting for either.
+
 import { existsSync, mkdtempSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { systemClock } from "../../src/clock.ts";
 import { openStore } from "../../src/store/open-store.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
 import { DATABASES, freshSqlite, type TestDatabase } from "../support/databases.ts";
@@ -34,7 +36,11 @@ describe.each(DATABASES)("retention in the running server on $kind", ({ fresh })
       { receivedAt: daysAgo(10) },
     ]);
     await store.close();
-    app = await startTestApp(db.url, { EVENT_LOG_RETENTION_DAYS: "30" }, { now: () => NOW, housekeepingIntervalMs: 200 });
+    app = await startTestApp(
+      db.url,
+      { EVENT_LOG_RETENTION_DAYS: "30" },
+      { clock: { ...systemClock, now: () => NOW }, housekeepingIntervalMs: 200 },
+    );
   });
   afterAll(async () => {
     await app?.stop();

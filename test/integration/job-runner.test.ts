@@ -1,10 +1,13 @@
 // The job runner against a real store and a delivery that records what it was asked to post: a
 // runner that lost its lease posts nothing more; a file already posted is never posted again.
+
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { slackConversation } from "../../src/chat/slack/slack-conversation.ts";
+import { systemClock } from "../../src/clock.ts";
 import type { DeliveryProblem, ReportDelivery, UploadHooks } from "../../src/jobs/delivery.ts";
 import { JobRunner } from "../../src/jobs/job-runner.ts";
 import { createLogger } from "../../src/log.ts";
@@ -88,6 +91,7 @@ describe.each(DATABASES)("the job runner on $kind", ({ fresh }) => {
       maxAttempts: 3,
       deliveries: { slack: delivery },
       log,
+      clock: systemClock,
     });
     runner.start();
   };
@@ -98,7 +102,7 @@ describe.each(DATABASES)("the job runner on $kind", ({ fresh }) => {
         tenantId,
         platform: "slack",
         requesterId: "U1",
-        conversation: { channelId: "C1" },
+        conversation: slackConversation("T0FAKE", "C1", "U1", null),
         request: reportRequest({ format: "csv" }),
       },
       new Date(),

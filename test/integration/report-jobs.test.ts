@@ -1,7 +1,9 @@
 // Report jobs in the store: claimed by exactly one worker, held by a lease, taken over only once the
 // lease has run out (a worker that died), and listed for the person who asked; queued within each
 // person's limit, claimed by tenants in turn, and given up once their attempts are spent.
+
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { slackConversation } from "../../src/chat/slack/slack-conversation.ts";
 import { openStore, type Store } from "../../src/store/open-store.ts";
 import { claimNextJob } from "../../src/store/report-job-claim.ts";
 import {
@@ -41,7 +43,7 @@ describe.each(DATABASES)("report jobs on $kind", ({ fresh }) => {
     const [a, b] = stores as [Store, Store];
     const job = await createJob(
       a,
-      { tenantId, platform: "slack", requesterId: "U1", conversation: { channelId: "C1" }, request },
+      { tenantId, platform: "slack", requesterId: "U1", conversation: slackConversation("T0FAKE", "C1", "U1", null), request },
       t0,
     );
     const claims = await Promise.all(
@@ -54,7 +56,11 @@ describe.each(DATABASES)("report jobs on $kind", ({ fresh }) => {
 
   it("a running job is not taken while its lease holds, and is taken over once it runs out", async () => {
     const [a, b] = stores as [Store, Store];
-    const job = await createJob(a, { tenantId, platform: "slack", requesterId: "U2", conversation: {}, request }, at(2));
+    const job = await createJob(
+      a,
+      { tenantId, platform: "slack", requesterId: "U2", conversation: slackConversation("T0FAKE", "C1", "U2", null), request },
+      at(2),
+    );
     const first = await claimNextJob(a, "first", 5_000, at(10));
     expect(first?.id).toBe(job.id);
     expect(await claimNextJob(b, "second", 5_000, at(3_000))).toBeNull();
@@ -78,7 +84,7 @@ describe.each(DATABASES)("report jobs on $kind", ({ fresh }) => {
           tenantId,
           platform: "slack",
           requesterId: "U3",
-          conversation: {},
+          conversation: slackConversation("T0FAKE", "C1", "U2", null),
           request: { ...request, to: `2026-10-${String(10 + i)}` },
         },
         at(100 + i),
@@ -100,7 +106,7 @@ describe.each(DATABASES)("the report job queue on $kind", ({ fresh }) => {
     tenantId: tenants[tenant] as number,
     platform: "slack",
     requesterId,
-    conversation: { channelId: "C1" },
+    conversation: slackConversation("T0FAKE", "C1", "U1", null),
     request,
   });
 

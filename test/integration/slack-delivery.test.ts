@@ -2,11 +2,13 @@
 // the file streamed from disk, the file id handed to the job before the step that posts it, an
 // earlier attempt's file completed rather than uploaded again, and failures sorted into "try again"
 // and "say so".
+
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { webApi } from "@slack/bolt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { slackConversation } from "../../src/chat/slack/slack-conversation.ts";
 import { SlackDelivery } from "../../src/chat/slack/slack-delivery.ts";
 import type { ReportSummary } from "../../src/domain/report-summary.ts";
 import type { UploadHooks } from "../../src/jobs/delivery.ts";
@@ -35,7 +37,7 @@ const job = (channelId: string) =>
   ({
     id: 1,
     request: reportRequest({ format: "csv" }),
-    conversation: { teamId: "T0FAKE", channelId, userId: "U0ANA" },
+    conversation: slackConversation("T0FAKE", channelId, "U0ANA", null),
   }) as unknown as ReportJob;
 
 describe("delivering a report file to Slack", () => {

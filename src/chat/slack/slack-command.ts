@@ -1,5 +1,6 @@
 // `/hsm-report`: with no text it opens the form; with text it is read by the shared grammar, checked
 // (names, dates, the XLSX row limit) and queued, or answered at once with what is wrong.
+
 import type { App } from "@slack/bolt";
 import { localDate } from "../../domain/local-time.ts";
 import { resolveRange } from "../../domain/relative-range.ts";
@@ -13,6 +14,7 @@ import { modalChoices } from "./form-choices.ts";
 import { type ModalMetadata, reportModal } from "./report-modal.ts";
 import { type SlackHandlerDeps, slackAccess } from "./slack-access.ts";
 import { describeRequest, historyBlocks, slackText } from "./slack-blocks.ts";
+import { slackConversation } from "./slack-conversation.ts";
 
 export const SLASH_COMMAND = "/hsm-report";
 
@@ -77,12 +79,7 @@ export function handleSlashCommand(app: App, deps: SlackHandlerDeps): void {
         tenant,
         platform: "slack",
         requesterId: command.user_id,
-        conversation: {
-          teamId: command.team_id,
-          channelId: command.channel_id,
-          userId: command.user_id,
-          responseUrl: command.response_url,
-        },
+        conversation: slackConversation(command.team_id, command.channel_id, command.user_id, command.response_url),
         request,
       });
       if ("full" in queued) return void (await ack({ response_type: "ephemeral", text: t.queueFull(queued.full) }));

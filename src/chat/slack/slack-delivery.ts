@@ -2,6 +2,7 @@
 // the summary blocks beside it, or a specific message when it cannot. The upload is Slack's three
 // steps done here (files.getUploadURLExternal → the bytes, streamed from disk → files.
 // completeUploadExternal, which is what posts it), so the job can record the file id between them.
+
 import type { webApi } from "@slack/bolt";
 import type { ReportSummary } from "../../domain/report-summary.ts";
 import { failureText } from "../../jobs/failure-text.ts";
@@ -9,22 +10,15 @@ import type { ReportJob } from "../../store/report-jobs.ts";
 import type { DeliveredFile, DeliveryProblem, ReportDelivery, UploadHooks } from "../conversation.ts";
 import { explainReportFailure } from "../messages.ts";
 import { slackText, summaryBlocks, summaryFallbackText } from "./slack-blocks.ts";
+import { fromConversationRef, type SlackConversation } from "./slack-conversation.ts";
 import { SlackUploadError, uploadBytes } from "./upload-bytes.ts";
-
-export interface SlackConversation {
-  teamId: string;
-  channelId: string;
-  userId: string;
-  /** From a slash command: a way to answer even where the bot cannot post. */
-  responseUrl?: string | null;
-}
 
 interface MessageRef {
   channel: string;
   ts: string;
 }
 
-const conversationOf = (job: ReportJob) => job.conversation as unknown as SlackConversation;
+const conversationOf = (job: ReportJob): SlackConversation => fromConversationRef(job.conversation);
 const parseRef = (ref: string) => JSON.parse(ref) as MessageRef;
 
 /** The Slack error code in a Web API failure (`not_in_channel`, …), if that is what it is. */
@@ -181,7 +175,9 @@ export class SlackDelivery implements ReportDelivery {
       });
       if (res.ok) return;
     }
-    await this.client.chat.postMessage({ channel: c.userId, text });
+    // A schedule's post has no requester: its creator hears it instead.
+    const person = c.userId ?? job.conversation.extra.creatorId;
+    if (person) await this.client.chat.postMessage({ channel: person, text });
   }
 
   explain(error: unknown, job: ReportJob, ref: string): DeliveryProblem {

@@ -1,6 +1,7 @@
 // The form's submission. Team and user come from the signed payload, never from the form's
 // private_metadata (which only carries where to answer): a form whose metadata names another
 // workspace or person is refused, and nothing is queued.
+
 import type { App } from "@slack/bolt";
 import type { ReportError } from "../../domain/report-errors.ts";
 import { isReportError } from "../../domain/report-errors.ts";
@@ -11,6 +12,7 @@ import { clip } from "../safe-text.ts";
 import { MODAL_CALLBACK_ID, type ModalMetadata, readModal } from "./report-modal.ts";
 import { type SlackHandlerDeps, slackAccess } from "./slack-access.ts";
 import { slackText } from "./slack-blocks.ts";
+import { slackConversation } from "./slack-conversation.ts";
 
 /** Slack shows about this many characters of an error under a field. */
 const FIELD_ERROR_MAX = 150;
@@ -95,7 +97,7 @@ export function handleFormSubmission(app: App, deps: SlackHandlerDeps): void {
         platform: "slack",
         requesterId: userId,
         // Where to answer comes from the form, now that it is known to be this person's, in this workspace.
-        conversation: { teamId, channelId: meta.channelId, userId, responseUrl: meta.responseUrl ?? null },
+        conversation: slackConversation(teamId, meta.channelId, userId, meta.responseUrl ?? null),
         request,
       });
       if ("full" in queued) return void (await refuse({ campaigns: chatText(tenant.locale).queueFull(queued.full) }));
