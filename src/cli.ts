@@ -4,6 +4,7 @@ import { CliError, config, out, tenantBySlug, withStore } from "./cli/cli-kit.ts
 import { eventsCommand } from "./cli/events-command.ts";
 import { generateCommand } from "./cli/generate-command.ts";
 import { progressLine } from "./cli/progress.ts";
+import { scheduleCommand } from "./cli/schedule-command.ts";
 import { slackCommand } from "./cli/slack-command.ts";
 import { tenantKeyCommand } from "./cli/tenant-key-command.ts";
 import { ConfigError } from "./config.ts";
@@ -98,6 +99,7 @@ export function buildProgram(): Command {
   tenant.addCommand(tenantKeyCommand());
 
   program.addCommand(slackCommand());
+  program.addCommand(scheduleCommand());
 
   program
     .command("import")

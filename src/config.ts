@@ -55,6 +55,7 @@ const schema = z.object({
   JOB_PROGRESS_INTERVAL_MS: z.coerce.number().int().min(0).default(3000),
   JOB_POLL_MS: z.coerce.number().int().min(10).default(1000),
   EVENT_LOG_RETENTION_DAYS: positiveInt.default(90),
+  SCHEDULE_CATCH_UP_HOURS: z.coerce.number().min(0).max(24 * 366).default(24),
   JOB_MAX_ATTEMPTS: positiveInt.default(3),
   JOB_MAX_QUEUED_PER_USER: positiveInt.default(3),
   SLACK_MAX_FILE_BYTES: positiveInt.default(1024 ** 3),
@@ -95,6 +96,8 @@ export interface Config {
   };
   /** Webhook bodies and event payloads older than this are removed; the events and outcomes stay. */
   eventLogRetentionDays: number;
+  /** A scheduled fire missed while no instance ran is still run, late, within this long. */
+  scheduleCatchUpMs: number;
   reports: {
     /** SPEC rule 8: reports cover nothing before this local date (YYYY-MM-DD). */
     dataStartDate: string | null;
@@ -180,6 +183,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {})
       maxQueuedPerUser: s.JOB_MAX_QUEUED_PER_USER,
     },
     eventLogRetentionDays: s.EVENT_LOG_RETENTION_DAYS,
+    scheduleCatchUpMs: Math.round(s.SCHEDULE_CATCH_UP_HOURS * 3_600_000),
     reports: {
       dataStartDate: s.DATA_START_DATE ?? null,
       sheetMaxRows: s.REPORT_XLSX_SHEET_MAX_ROWS,

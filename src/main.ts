@@ -12,6 +12,8 @@ import { closeServer, createHttpServer, healthHandler } from "./http/server.ts";
 import { webhookRoute } from "./http/whatsapp-webhook-route.ts";
 import { WebhookIngest } from "./ingest/webhook-ingest.ts";
 import { JobRunner } from "./jobs/job-runner.ts";
+import { scheduledJobs } from "./scheduler/scheduled-jobs.ts";
+import { Scheduler } from "./scheduler/scheduler.ts";
 
 /** What Bolt itself accepts on /slack/events (@slack/bolt 5.1's defaultBodyLimit). */
 const SLACK_MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -69,6 +71,14 @@ export async function startApp(config: Config, deps: AppDeps): Promise<RunningAp
     deliveries,
     log,
     clock,
+    scheduled: scheduledJobs({ store, settings: config.reports, deliveries, clock, log }),
+  });
+  const scheduler = new Scheduler({
+    store,
+    clock,
+    log,
+    catchUpMs: config.scheduleCatchUpMs,
+    onRunQueued: () => runner.wake(),
   });
   if (config.slack) {
     slack = createSlackApp({
@@ -114,6 +124,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<RunningAp
   });
   await slack?.start();
   runner.start();
+  scheduler.start();
   ingest.startSettling();
   const housekeeping = startHousekeeping({
     store,
@@ -139,6 +150,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<RunningAp
       stopping ??= (async () => {
         await closeServer(server);
         await slack?.stop();
+        await scheduler.stop();
         await runner.stop();
         await housekeeping.stop();
         await ingest.drain();

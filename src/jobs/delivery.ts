@@ -1,8 +1,12 @@
 // The port every chat platform implements so that a job (or, later, a schedule) can answer in the
 // conversation that asked: one message showing progress, then the file and its summary, or why not.
 // It lives with the jobs that call it; the chat adapters (which may import jobs) implement it.
+import type { ConversationRef } from "../domain/conversation-ref.ts";
 import type { ReportSummary } from "../domain/report-summary.ts";
+import type { ScheduleNotice } from "../domain/scheduled-post.ts";
 import type { ReportJob } from "../store/report-jobs.ts";
+
+export type { ScheduledPost, ScheduleNotice } from "../domain/scheduled-post.ts";
 
 export interface DeliveredFile {
   fileId: string;
@@ -36,6 +40,8 @@ export interface UploadHooks {
 }
 
 export interface ReportDelivery {
+  /** Says something about a schedule in its conversation (in `locale`). */
+  notice(conversation: ConversationRef, notice: ScheduleNotice, locale: ReportJob["request"]["locale"]): Promise<void>;
   /** Posts the progress message (or finds the one a previous attempt posted); returns its reference. */
   start(job: ReportJob): Promise<string>;
   progress(job: ReportJob, ref: string, rows: number, total: number): Promise<void>;

@@ -13,6 +13,7 @@ import { randomUUID } from "node:crypto";
 import { rm } from "node:fs/promises";
 import { basename, join } from "node:path";
 import type { Clock, ClockTimer } from "../clock.ts";
+import type { ScheduledPost } from "../domain/scheduled-post.ts";
 import type { ReportSummary } from "../domain/report-summary.ts";
 import type { Logger } from "../log.ts";
 import type { ReportSettings } from "../reports/plan.ts";
@@ -52,6 +53,8 @@ export interface JobRunnerOptions {
   deliveries: Record<string, ReportDelivery>;
   log: Logger;
   clock: Clock;
+  /** For jobs a schedule made: what their post says besides the report, and how their run ended. */
+  scheduled?: ScheduledJobs;
 }
 
 const MAX_RETRY_DELAY_MS = 5 * 60_000;
@@ -62,6 +65,18 @@ interface Outcome {
   fileBytes: number | null;
   rows: number;
   summary: ReportSummary;
+}
+
+/** How a schedule's job ended, for its run: a file, no messages, or a failure said in the channel. */
+export interface JobSettlement {
+  outcome: "posted" | "empty" | "failed";
+  postRef: string | null;
+  error: string | null;
+}
+
+export interface ScheduledJobs {
+  describe(job: ReportJob): Promise<ScheduledPost | null>;
+  settled(job: ReportJob, settlement: JobSettlement): Promise<void>;
 }
 
 export class JobRunner {
@@ -130,6 +145,12 @@ export class JobRunner {
     }
     const lease = new JobLease(store, job.id, this.#owner, this.#o.leaseMs, this.#o.clock);
     lease.start();
+    if (job.scheduleRunId !== null && this.#o.scheduled) {
+      job.post = await this.#o.scheduled.describe(job).catch((error: unknown) => {
+        this.#o.log.warn({ err: error, job: job.id }, "could not describe a scheduled report's run; posting it without");
+        return null;
+      });
+    }
     // Set once the file is in the conversation (by this attempt or an earlier one).
     let posted: Outcome | null =
       job.fileId && job.fileName && job.summary
@@ -185,6 +206,7 @@ export class JobRunner {
           { fileName: null, fileBytes: null, rows: 0, summary: report.summary },
           this.#now,
         );
+        await this.#settled(job, { outcome: "empty", postRef: messageRef, error: null });
         return;
       }
       const name = basename(report.path).replace(/^job-\d+-/, "hsm-report-");
@@ -208,6 +230,7 @@ export class JobRunner {
       await lease.confirm();
       await delivery.finish(job, messageRef, report.summary, delivered);
       await completeJob(store, job.id, this.#owner, outcome, this.#now);
+      await this.#settled(job, { outcome: "posted", postRef: delivered.fileId, error: null });
       this.#o.log.info({ job: job.id, rows: report.rows, bytes: report.bytes }, "report delivered");
     } catch (error) {
       await this.#failed(job, delivery, lease, error, posted, stopping.aborted);
@@ -224,7 +247,16 @@ export class JobRunner {
       await delivery.finish(job, job.messageRef, posted.summary, { fileId: job.fileId, permalink: job.permalink });
     }
     await completeJob(this.#o.store, job.id, this.#owner, posted, this.#now);
+    await this.#settled(job, { outcome: "posted", postRef: job.fileId, error: null });
     this.#o.log.info({ job: job.id }, "report already posted by an earlier attempt: finished");
+  }
+
+  /** Tells the schedule how its job ended; its own failure is logged, never the job's. */
+  async #settled(job: ReportJob, settlement: JobSettlement): Promise<void> {
+    if (job.scheduleRunId === null || !this.#o.scheduled) return;
+    await this.#o.scheduled
+      .settled(job, settlement)
+      .catch((error: unknown) => this.#o.log.error({ err: error, job: job.id }, "could not record how a scheduled run ended"));
   }
 
   async #failed(
@@ -248,7 +280,10 @@ export class JobRunner {
       // The file is in the conversation: never say the job failed, never post the file again.
       log.warn({ err: error, job: job.id, code: problem.code, ref }, "report posted, but finishing its job failed");
       if (again) await this.#retryLater(job, problem);
-      else await completeJob(store, job.id, this.#owner, posted, this.#now).catch((e) => log.error({ err: e, job: job.id }));
+      else {
+        await completeJob(store, job.id, this.#owner, posted, this.#now).catch((e) => log.error({ err: e, job: job.id }));
+        await this.#settled(job, { outcome: "posted", postRef: job.fileId, error: null });
+      }
       return;
     }
     log.warn(
@@ -296,6 +331,7 @@ export class JobRunner {
     await failJob(store, job.id, this.#owner, problem.code, problem.text, this.#now).catch((e) =>
       log.error({ err: e, job: job.id }, "could not record a failed report job"),
     );
+    await this.#settled(job, { outcome: "failed", postRef: job.messageRef, error: problem.text });
   }
 
   /** Stops claiming; running jobs are cancelled and handed back to the queue for the next start. */

@@ -9,6 +9,7 @@
 import { type ConversationRef, readConversationRef } from "../domain/conversation-ref.ts";
 import type { ReportRequest } from "../domain/report-request.ts";
 import type { ReportSummary } from "../domain/report-summary.ts";
+import type { ScheduledPost } from "../domain/scheduled-post.ts";
 import type { Store } from "./open-store.ts";
 import { all, first, type SqlOp } from "./sql.ts";
 
@@ -24,6 +25,8 @@ export interface ReportJob {
   request: ReportRequest;
   /** The schedule run that made it, if a schedule did. */
   scheduleRunId: number | null;
+  /** For a schedule's job, what its post says besides the report (filled in when it runs, not stored). */
+  post?: ScheduledPost | null;
   status: JobStatus;
   attempts: number;
   progressRows: number;

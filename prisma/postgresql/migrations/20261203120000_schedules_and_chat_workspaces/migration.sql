@@ -40,6 +40,7 @@ CREATE TABLE "schedules" (
     "deleted_at" TIMESTAMP(3),
     "next_run_at" TIMESTAMP(3) NOT NULL,
     "consecutive_failures" INTEGER NOT NULL DEFAULT 0,
+    "missed" TEXT,
 
     CONSTRAINT "schedules_pkey" PRIMARY KEY ("id")
 );

@@ -40,6 +40,7 @@ CREATE TABLE "schedules" (
     "deleted_at" DATETIME,
     "next_run_at" DATETIME NOT NULL,
     "consecutive_failures" INTEGER NOT NULL DEFAULT 0,
+    "missed" TEXT,
     CONSTRAINT "schedules_tenant_id_fkey" FOREIGN KEY ("tenant_id") REFERENCES "tenants" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
