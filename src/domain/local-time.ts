@@ -47,6 +47,15 @@ export function zoneOffsetMs(utcMs: number, zone: string): number {
   return offset;
 }
 
+/**
+ * The zone's offset at an instant, exact to the second and uncached. zoneOffsetMs's per-hour cache is
+ * wrong for half an hour a year in a zone that changes off the hour: Australia/Lord_Howe springs
+ * forward at 15:30 UTC. Schedules need every minute right.
+ */
+export function exactZoneOffsetMs(utcMs: number, zone: string): number {
+  return computeOffset(utcMs, zone);
+}
+
 export interface OffsetSegment {
   /** First instant (UTC ms) the offset applies from. */
   from: number;
