@@ -1,107 +1,88 @@
 // The text grammar shared by Slack and Teams:
-//   help | history | [range] [campaign:"…"]… [channel:…]… [agent:"…"]… [state:…]… [format:xlsx|csv] [lang:es|en]
+//   help | history | schedules
+//   [range] [campaign:"…"]… [channel:…]… [agent:"…"]… [state:…]… [format:xlsx|csv] [lang:es|en]
+//   schedule daily HH:MM | weekly DAY HH:MM | monthly 1…31|last HH:MM  [filters…] [format:…] [lang:…] [tz:Area/City]
+//   schedule pause|resume|run|delete ID
 // range: today, yesterday, last 7d (any number of days), last week, last month, this month,
-// or YYYY-MM-DD..YYYY-MM-DD. Values with spaces go in quotes (Slack's curly quotes too).
+// or YYYY-MM-DD..YYYY-MM-DD. A schedule takes no range: each run covers the period just ended.
+// Every keyword has a Spanish spelling (ayuda, hoy, semana pasada, campaña:, programar, lun …) and
+// matches in any case, with or without accents. Values with spaces go in quotes (Slack's curly
+// quotes too).
 
-import { isIsoDate } from "../domain/local-time.ts";
 import { closestNames } from "../domain/name-match.ts";
-import { parseExplicitRange, type RangeSpec } from "../domain/relative-range.ts";
-import { isReportError } from "../domain/report-errors.ts";
-import { type ReportFormat, rangeError } from "../domain/report-request.ts";
+import type { DateRange, RangeSpec } from "../domain/relative-range.ts";
 import type { Locale } from "../domain/tenant.ts";
-import { resolveStates } from "../reports/plan.ts";
-import { chatText, reportErrorText } from "./messages.ts";
+import {
+  allSpellings,
+  COMMANDS,
+  type CommandError,
+  type Context,
+  type Filters,
+  fail,
+  KEYS,
+  lookup,
+  type Mode,
+  ONE_DAY,
+  PERIOD_WORDS,
+  readFilter,
+  readRange,
+  spelled,
+  type Token,
+  tokenize,
+} from "./grammar.ts";
+import { chatText } from "./messages.ts";
+import { parseSchedule, type ScheduleActionCommand, type ScheduleCommand } from "./schedule-command.ts";
 
-export interface ReportCommand {
+export type { CommandError, Filters, GrammarErrorCode } from "./grammar.ts";
+export type { Frequency, ScheduleAction, ScheduleActionCommand, ScheduleCommand, Weekday } from "./schedule-command.ts";
+
+/** How the person addresses the bot, at the start of every example and usage line. */
+export const SLACK_PREFIX = "/hsm-report";
+export const TEAMS_PREFIX = "@hsm-report";
+
+export interface ReportCommand extends Filters {
   kind: "report";
   range: RangeSpec;
-  campaigns: string[];
-  channels: string[];
-  agents: string[];
-  states: string[];
-  format: ReportFormat | null;
-  locale: Locale | null;
 }
 
-export type Command = { kind: "help" } | { kind: "history" } | ReportCommand | { kind: "error"; message: string };
+export type Command =
+  | { kind: "help" }
+  | { kind: "history" }
+  | { kind: "schedules" }
+  | ReportCommand
+  | ScheduleCommand
+  | ScheduleActionCommand
+  | CommandError;
 
-const KEYS = ["campaign", "channel", "agent", "state", "format", "lang"] as const;
-type Key = (typeof KEYS)[number];
+/**
+ * What a mistyped word at the top level most likely meant. Keys are offered in English only, as
+ * before: a bare word is seldom a key that lost its colon, and Spanish keys there drew far-fetched
+ * guesses ("banana" → `campaña:`).
+ */
 const WORDS = [
-  "help",
-  "history",
-  "today",
-  "yesterday",
-  "last 7d",
-  "last week",
-  "last month",
-  "this month",
-  ...KEYS.map((k) => `${k}:`),
+  ...allSpellings(COMMANDS),
+  ...allSpellings(ONE_DAY),
+  ...PERIOD_WORDS.en,
+  ...PERIOD_WORDS.es,
+  ...Object.keys(KEYS).map((k) => `${k}:`),
 ];
 
-interface Token {
-  text: string;
-  key: string | null;
-  value: string;
-}
-
-const QUOTES = /["“”„«»]/;
-
-/** Splits on spaces outside quotes; `key:"a b"` and `"a b"` keep their spaces. */
-function tokenize(text: string): Token[] | { unclosed: string } {
-  const tokens: Token[] = [];
-  let i = 0;
-  const s = text.trim();
-  while (i < s.length) {
-    while (s[i] === " ") i++;
-    if (i >= s.length) break;
-    let raw = "";
-    let value = "";
-    let key: string | null = null;
-    while (i < s.length && s[i] !== " ") {
-      const c = s[i] as string;
-      if (c === ":" && key === null && !QUOTES.test(raw)) {
-        key = raw.toLowerCase();
-        raw += c;
-        value = "";
-        i++;
-        continue;
-      }
-      if (QUOTES.test(c)) {
-        const start = i;
-        i++;
-        while (i < s.length && !QUOTES.test(s[i] as string)) i++;
-        if (i >= s.length) return { unclosed: s.slice(start - raw.length) };
-        value += s.slice(start + 1, i);
-        raw += s.slice(start, i + 1);
-        i++;
-        continue;
-      }
-      raw += c;
-      value += c;
-      i++;
-    }
-    tokens.push({ text: raw, key, value });
-  }
-  return tokens;
-}
-
-function suggestWord(word: string): string | null {
-  return closestNames(word.toLowerCase(), WORDS, 1)[0] ?? null;
-}
-
-export function parseCommand(text: string, locale: Locale): Command {
-  const t = chatText(locale);
-  const fail = (message: string): Command => ({ kind: "error", message: `${message}\n${t.usage}` });
+export function parseCommand(text: string, locale: Locale, prefix = SLACK_PREFIX): Command {
+  // Known before tokenizing, so that even an unclosed quote in a schedule gets the schedule's usage.
+  const firstWord = text.trim().split(" ")[0] ?? "";
+  const mode: Mode = spelled(firstWord, [...COMMANDS.schedule, ...COMMANDS.schedules]) ? "schedule" : "report";
+  const ctx: Context = { t: chatText(locale), locale, prefix, mode };
   const tokens = tokenize(text);
-  if ("unclosed" in tokens) return fail(t.unclosedQuote(tokens.unclosed));
-  const first = tokens[0]?.text.toLowerCase();
-  if ((first === "help" || first === "history") && tokens.length > 1) {
-    return fail(t.aloneWord(first, (tokens[1] as Token).text));
-  }
-  if (first === "help") return { kind: "help" };
-  if (first === "history") return { kind: "history" };
+  if ("unclosed" in tokens) return fail(ctx, "unclosedQuote", tokens.unclosed);
+  const first = tokens[0] ? lookup(tokens[0].text, COMMANDS) : null;
+  if (first === "schedule") return parseSchedule(tokens[0] as Token, tokens.slice(1), ctx);
+  if (first && tokens.length > 1)
+    return fail(ctx, "aloneWord", (tokens[0] as Token).text.toLowerCase(), (tokens[1] as Token).text);
+  if (first) return { kind: first };
+  return parseReport(tokens, ctx);
+}
 
+function parseReport(tokens: Token[], ctx: Context): Command {
   const command: ReportCommand = {
     kind: "report",
     range: { kind: "lastDays", days: 7 },
@@ -113,89 +94,44 @@ export function parseCommand(text: string, locale: Locale): Command {
     locale: null,
   };
   let rangeToken: string | null = null;
-  const setRange = (spec: RangeSpec, token: string): Command | null => {
-    if (rangeToken) return fail(t.twoRanges(rangeToken, token));
-    rangeToken = token;
-    command.range = spec;
-    return null;
-  };
-
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i] as Token;
-    const word = token.text.toLowerCase();
     if (token.key !== null) {
-      if (!(KEYS as readonly string[]).includes(token.key)) {
-        const guess = closestNames(token.key, KEYS, 1)[0];
-        return fail(t.unknownKey(token.text, guess ? `${guess}:` : null));
-      }
-      const key = token.key as Key;
-      const value = token.value.trim();
-      if (!value) return fail(t.emptyValue(token.text));
-      switch (key) {
-        case "campaign":
-          command.campaigns.push(value);
-          break;
-        case "channel":
-          command.channels.push(value);
-          break;
-        case "agent":
-          command.agents.push(value);
-          break;
-        case "state":
-          try {
-            resolveStates([value]);
-          } catch (error) {
-            if (!isReportError(error)) throw error;
-            return fail(t.unknownState(token.text, (error.details.suggestions as string[]) ?? []));
-          }
-          command.states.push(value);
-          break;
-        case "format":
-          if (value !== "xlsx" && value !== "csv") return fail(t.badFormat(token.text));
-          command.format = value;
-          break;
-        case "lang":
-          if (value !== "es" && value !== "en") return fail(t.badLang(token.text));
-          command.locale = value;
-          break;
-      }
+      const problem = readFilter(token, command, null, ctx);
+      if (problem) return problem;
       continue;
     }
-    const explicit = parseExplicitRange(token.text);
-    if (explicit) {
-      for (const date of [explicit.from, explicit.to]) if (!isIsoDate(date)) return fail(t.badDate(token.text, date));
-      const problem = rangeError(explicit.from, explicit.to);
-      if (problem) return fail(reportErrorText(problem, locale));
-      const err = setRange({ kind: "between", ...explicit }, token.text);
-      if (err) return err;
+    const range = readRange(tokens, i, ctx);
+    if (range) {
+      if (range.spec.kind === "error") return range.spec;
+      if (rangeToken) return fail(ctx, "twoRanges", rangeToken, range.phrase);
+      rangeToken = range.phrase;
+      command.range = range.spec;
+      i += range.used - 1;
       continue;
     }
-    if (word === "today" || word === "yesterday") {
-      const err = setRange({ kind: word }, token.text);
-      if (err) return err;
-      continue;
-    }
-    if (word === "last" || word === "this") {
-      const next = tokens[i + 1]?.text.toLowerCase();
-      const phrase = `${token.text} ${tokens[i + 1]?.text ?? ""}`.trim();
-      let spec: RangeSpec | null = null;
-      if (word === "this" && next === "month") spec = { kind: "thisMonth" };
-      if (word === "last" && next === "week") spec = { kind: "lastWeek" };
-      if (word === "last" && next === "month") spec = { kind: "lastMonth" };
-      const days = word === "last" && next ? /^(\d{1,3})d$/.exec(next) : null;
-      if (days) {
-        const n = Number(days[1]);
-        if (n < 1 || n > 366) return fail(t.badDays(phrase));
-        spec = { kind: "lastDays", days: n };
-      }
-      if (!spec) return fail(t.badRange(phrase));
-      const err = setRange(spec, phrase);
-      if (err) return err;
-      i++;
-      continue;
-    }
-    if (/^\d{4}-\d{2}-\d{2}$/.test(token.text)) return fail(t.singleDate(token.text));
-    return fail(t.unknownWord(token.text, suggestWord(token.text)));
+    // "last 7d help": a command word only means something first.
+    if (lookup(token.text, COMMANDS)) return fail(ctx, "notFirst", token.text);
+    return fail(ctx, "unknownWord", token.text, closestNames(token.text, WORDS, 1)[0] ?? null);
   }
   return command;
+}
+
+/**
+ * The text that asks for a report of `range` with these filters, e.g. to offer the periods a
+ * schedule missed: `/hsm-report 2026-11-01..2026-11-30 campaign:"Campaña chattigo" format:csv`.
+ * parseCommand reads it back as the same request, unless a value holds a quote (the grammar has no
+ * escape for one).
+ */
+export function reportCommandText(prefix: string, range: DateRange, filters: Filters): string {
+  const value = (v: string) => (/\s/.test(v) ? `"${v}"` : v);
+  return [
+    `${prefix} ${range.from}..${range.to}`,
+    ...filters.campaigns.map((c) => `campaign:${value(c)}`),
+    ...filters.channels.map((c) => `channel:${value(c)}`),
+    ...filters.agents.map((a) => `agent:${value(a)}`),
+    ...filters.states.map((s) => `state:${value(s)}`),
+    ...(filters.format ? [`format:${filters.format}`] : []),
+    ...(filters.locale ? [`lang:${filters.locale}`] : []),
+  ].join(" ");
 }

@@ -9,7 +9,7 @@ import { failureRef } from "../../jobs/failure-text.ts";
 import { recentJobs } from "../../store/report-jobs.ts";
 import { parseCommand } from "../commands.ts";
 import { checkRequest, queueReport, requestFor } from "../intake.ts";
-import { chatText, reportErrorText } from "../messages.ts";
+import { chatText, helpText, reportErrorText, scheduleText } from "../messages.ts";
 import { modalChoices } from "./form-choices.ts";
 import { type ModalMetadata, reportModal } from "./report-modal.ts";
 import { type SlackHandlerDeps, slackAccess } from "./slack-access.ts";
@@ -43,9 +43,10 @@ export function handleSlashCommand(app: App, deps: SlackHandlerDeps): void {
         });
         return;
       }
-      const parsed = parseCommand(command.text, tenant.locale);
+      const parsed = parseCommand(command.text, tenant.locale, SLASH_COMMAND);
       if (parsed.kind === "error") return void (await ack({ response_type: "ephemeral", text: parsed.message }));
-      if (parsed.kind === "help") return void (await ack({ response_type: "ephemeral", text: `${t.help}\n${t.usage}` }));
+      if (parsed.kind === "help")
+        return void (await ack({ response_type: "ephemeral", text: helpText(tenant.locale, SLASH_COMMAND) }));
       if (parsed.kind === "history") {
         const jobs = await recentJobs(store, tenant.id, "slack", command.user_id);
         return void (await ack({
@@ -54,6 +55,9 @@ export function handleSlashCommand(app: App, deps: SlackHandlerDeps): void {
           text: slackText(tenant.locale).historyTitle,
         }));
       }
+      // Parsed already; answered once the schedule handlers land.
+      if (parsed.kind !== "report")
+        return void (await ack({ response_type: "ephemeral", text: scheduleText(tenant.locale).notYet }));
       const request = requestFor(tenant, {
         ...resolveRange(parsed.range, today),
         campaigns: parsed.campaigns,
@@ -72,7 +76,7 @@ export function handleSlashCommand(app: App, deps: SlackHandlerDeps): void {
         // The usage line helps with a typo, not with a report that is too large.
         return void (await ack({
           response_type: "ephemeral",
-          text: error.code === "report_too_large" ? text : `${text}\n${t.usage}`,
+          text: error.code === "report_too_large" ? text : `${text}\n${t.usage(SLASH_COMMAND)}`,
         }));
       }
       const queued = await queueReport(deps, {
