@@ -55,7 +55,11 @@ const schema = z.object({
   JOB_PROGRESS_INTERVAL_MS: z.coerce.number().int().min(0).default(3000),
   JOB_POLL_MS: z.coerce.number().int().min(10).default(1000),
   EVENT_LOG_RETENTION_DAYS: positiveInt.default(90),
-  SCHEDULE_CATCH_UP_HOURS: z.coerce.number().min(0).max(24 * 366).default(24),
+  SCHEDULE_CATCH_UP_HOURS: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 366)
+    .default(24),
   JOB_MAX_ATTEMPTS: positiveInt.default(3),
   JOB_MAX_QUEUED_PER_USER: positiveInt.default(3),
   SLACK_MAX_FILE_BYTES: positiveInt.default(1024 ** 3),

@@ -1,8 +1,9 @@
 // Schedules from chat, for every platform: create one from a parsed command or a form, run one now
 // (the last period again, as an extra run), retry a failed run. Who may do it is the caller's access
 // check (the same as for reports); what is said about it is the platform's.
-import { localDate } from "../domain/local-time.ts";
+
 import type { ConversationRef } from "../domain/conversation-ref.ts";
+import { localDate } from "../domain/local-time.ts";
 import type { ReportFormat } from "../domain/report-request.ts";
 import { lastFireAtOrBefore, nextFireAfter, periodOfFire, type ScheduleRule, type Weekday } from "../domain/schedule-time.ts";
 import type { Locale } from "../domain/tenant.ts";
@@ -101,7 +102,11 @@ export function lastPeriod(schedule: Schedule, now: Date): { from: string; to: s
 }
 
 /** Run now: the last period again, at once, as a manual run (the next scheduled one stays as it is). */
-export async function runScheduleNow(deps: ScheduleDeps, schedule: Schedule, requestedBy: string | null): Promise<ClaimedRun | null> {
+export async function runScheduleNow(
+  deps: ScheduleDeps,
+  schedule: Schedule,
+  requestedBy: string | null,
+): Promise<ClaimedRun | null> {
   const period = lastPeriod(schedule, deps.now());
   const run = await deps.store.sql.transaction(
     startExtraRun(schedule.id, { kind: "manual", ...period, requestedBy, now: deps.now() }),

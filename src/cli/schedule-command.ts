@@ -1,8 +1,16 @@
 // `hsm-report schedule …`: the operator's view of scheduled reports, for reading and for scripts.
 import { Command } from "commander";
-import { lastRunOf } from "../store/schedule-runs.ts";
-import { dayOf, deleteSchedule, getSchedule, listSchedules, pauseSchedule, resumeSchedule, type Schedule } from "../store/schedules.ts";
 import type { Store } from "../store/open-store.ts";
+import { lastRunOf } from "../store/schedule-runs.ts";
+import {
+  dayOf,
+  deleteSchedule,
+  getSchedule,
+  listSchedules,
+  pauseSchedule,
+  resumeSchedule,
+  type Schedule,
+} from "../store/schedules.ts";
 import { listTenants } from "../store/tenants.ts";
 import { CliError, out, tenantBySlug, withStore } from "./cli-kit.ts";
 
@@ -41,7 +49,14 @@ async function toJson(store: Store, s: Schedule, slugs: Map<number, string>): Pr
     paused: s.paused,
     nextRunAt: s.nextRunAt.toISOString(),
     lastRun: last
-      ? { periodKey: last.periodKey, from: last.from, to: last.to, outcome: last.outcome, late: last.late, at: last.startedAt.toISOString() }
+      ? {
+          periodKey: last.periodKey,
+          from: last.from,
+          to: last.to,
+          outcome: last.outcome,
+          late: last.late,
+          at: last.startedAt.toISOString(),
+        }
       : null,
   };
 }
@@ -55,7 +70,9 @@ function line(j: ScheduleJson): string {
     ...f.agents.map((a) => `agent:"${a}"`),
     ...f.states.map((s) => `state:${s}`),
   ].join(" ");
-  const last = j.lastRun ? `${j.lastRun.outcome}${j.lastRun.late ? " (late)" : ""} ${j.lastRun.from}..${j.lastRun.to}` : "never run";
+  const last = j.lastRun
+    ? `${j.lastRun.outcome}${j.lastRun.late ? " (late)" : ""} ${j.lastRun.from}..${j.lastRun.to}`
+    : "never run";
   return [
     `#${j.id}`,
     j.tenant,
@@ -71,7 +88,8 @@ function line(j: ScheduleJson): string {
 
 function parseId(text: string): number {
   const id = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(id) || id <= 0) throw new CliError(`"${text}" is not a schedule id (a number, as \`hsm-report schedule list\` shows).`);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(id) || id <= 0)
+    throw new CliError(`"${text}" is not a schedule id (a number, as \`hsm-report schedule list\` shows).`);
   return id;
 }
 
@@ -106,7 +124,11 @@ export function scheduleCommand(): Command {
           if (!(await getSchedule(store, id))) throw new CliError(`No schedule #${id} (deleted, or it never existed).`);
           const now = new Date();
           const result =
-            name === "pause" ? await pauseSchedule(store, id, now) : name === "resume" ? await resumeSchedule(store, id, now) : await deleteSchedule(store, id, now);
+            name === "pause"
+              ? await pauseSchedule(store, id, now)
+              : name === "resume"
+                ? await resumeSchedule(store, id, now)
+                : await deleteSchedule(store, id, now);
           if (!result) throw new CliError(`No schedule #${id} (deleted, or it never existed).`);
           out(`Schedule #${id} ${done}${name === "resume" ? `; next run ${result.nextRunAt.toISOString()}` : ""}.`);
         });

@@ -33,4 +33,3 @@ export interface ScheduledPost {
 
 /** Something a schedule tells its conversation, apart from a report. */
 export type ScheduleNotice = { kind: "paused_after_failures"; scheduleId: number; failures: number; rule: ScheduleRule };
-

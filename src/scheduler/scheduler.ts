@@ -58,7 +58,10 @@ export class Scheduler {
       try {
         const run = await claimDue(store, id, { now: clock.now(), catchUpMs: this.#o.catchUpMs });
         if (!run) continue;
-        log.info({ schedule: id, run: run.runId, job: run.jobId, period: `${run.from}..${run.to}`, late: run.late }, "scheduled report queued");
+        log.info(
+          { schedule: id, run: run.runId, job: run.jobId, period: `${run.from}..${run.to}`, late: run.late },
+          "scheduled report queued",
+        );
         this.#o.onRunQueued(run);
       } catch (error) {
         // A schedule that cannot be claimed now is due still: the next tick tries it again.

@@ -5,8 +5,8 @@
 // due, so instances with skewed clocks agree.
 import { randomUUID } from "node:crypto";
 import type { ReportRequest } from "../domain/report-request.ts";
-import type { MissedPeriod, RunKind } from "../domain/scheduled-post.ts";
 import { firesBetween, nextFireAfter, periodOfFire, type ScheduleRule } from "../domain/schedule-time.ts";
+import type { MissedPeriod, RunKind } from "../domain/scheduled-post.ts";
 import type { Store } from "./open-store.ts";
 import { ruleOf, type ScheduleFilters } from "./schedules.ts";
 import { all, asDate, type Dialect, first, run, type SqlOp, type Work } from "./sql.ts";
@@ -83,9 +83,18 @@ function requestOf(row: ScheduleRow, from: string, to: string): ReportRequest {
 }
 
 function* insertRun(
-  dialect: Dialect,
   row: ScheduleRow,
-  run_: { key: string; from: string; to: string; kind: RunKind; fireAt: Date; now: Date; late: boolean; missed: MissedPeriod[]; by: string | null },
+  run_: {
+    key: string;
+    from: string;
+    to: string;
+    kind: RunKind;
+    fireAt: Date;
+    now: Date;
+    late: boolean;
+    missed: MissedPeriod[];
+    by: string | null;
+  },
 ): Generator<SqlOp, ClaimedRun | null, unknown> {
   const inserted = yield* first<{ id: number }>(
     `INSERT INTO schedule_runs (schedule_id, period_key, period_from, period_to, kind, fire_at, started_at, late, missed, requested_by, outcome)
@@ -110,7 +119,14 @@ function* insertRun(
   const job = yield* first<{ id: number }>(
     `INSERT INTO report_jobs (tenant_id, platform, requester_id, conversation, request, schedule_run_id, status, attempts, progress_rows, created_at)
      VALUES (?, ?, NULL, ?, ?, ?, 'queued', 0, 0, ?) RETURNING id`,
-    [row.tenant_id, row.platform, JSON.stringify(conversation), JSON.stringify(requestOf(row, run_.from, run_.to)), runId, run_.now],
+    [
+      row.tenant_id,
+      row.platform,
+      JSON.stringify(conversation),
+      JSON.stringify(requestOf(row, run_.from, run_.to)),
+      runId,
+      run_.now,
+    ],
   );
   const jobId = Number(job?.id);
   yield* run("UPDATE schedule_runs SET job_id = ? WHERE id = ?", [jobId, runId]);
@@ -124,7 +140,10 @@ class ClaimLost extends Error {}
  * instance ran is run once, late, if it is within `catchUpMs`; older ones are not replayed but
  * remembered, to be listed by the next post.
  */
-export function claimDueRun(scheduleId: number, options: { now: Date; catchUpMs: number }): (dialect: Dialect) => Work<ClaimedRun | null> {
+export function claimDueRun(
+  scheduleId: number,
+  options: { now: Date; catchUpMs: number },
+): (dialect: Dialect) => Work<ClaimedRun | null> {
   return function* (dialect) {
     const row = yield* scheduleForUpdate(dialect, scheduleId);
     if (!row || truthy((row as unknown as Record<string, unknown>).paused)) return null;
@@ -155,7 +174,7 @@ export function claimDueRun(scheduleId: number, options: { now: Date; catchUpMs:
     if (moved !== 1) throw new ClaimLost();
     if (!runnable) return null;
     const period = periodOfFire(rule, latest);
-    const claimed = yield* insertRun(dialect, row, {
+    const claimed = yield* insertRun(row, {
       key: period.key,
       from: period.from,
       to: period.to,
@@ -172,7 +191,11 @@ export function claimDueRun(scheduleId: number, options: { now: Date; catchUpMs:
 }
 
 /** Runs claimDueRun; a claim another instance won is simply not this one's (null). */
-export async function claimDue(store: Store, scheduleId: number, options: { now: Date; catchUpMs: number }): Promise<ClaimedRun | null> {
+export async function claimDue(
+  store: Store,
+  scheduleId: number,
+  options: { now: Date; catchUpMs: number },
+): Promise<ClaimedRun | null> {
   try {
     return await store.sql.transaction(claimDueRun(scheduleId, options));
   } catch (error) {
@@ -204,7 +227,7 @@ export function startExtraRun(
   return function* (dialect) {
     const row = yield* scheduleForUpdate(dialect, scheduleId);
     if (!row) return null;
-    return yield* insertRun(dialect, row, {
+    return yield* insertRun(row, {
       key: `${input.from}..${input.to}#${input.kind}-${randomUUID().slice(0, 8)}`,
       from: input.from,
       to: input.to,
@@ -266,7 +289,10 @@ export async function getRun(store: Store, id: number): Promise<ScheduleRun | nu
 }
 
 export async function lastRunOf(store: Store, scheduleId: number): Promise<ScheduleRun | null> {
-  const row = await store.prisma.scheduleRun.findFirst({ where: { scheduleId }, orderBy: [{ startedAt: "desc" }, { id: "desc" }] });
+  const row = await store.prisma.scheduleRun.findFirst({
+    where: { scheduleId },
+    orderBy: [{ startedAt: "desc" }, { id: "desc" }],
+  });
   return row ? toRun(row) : null;
 }
 

@@ -2,8 +2,8 @@
 // delete) so their runs stay explained, but are never listed, found or fired again.
 import { type ConversationRef, readConversationRef } from "../domain/conversation-ref.ts";
 import type { ReportFormat } from "../domain/report-request.ts";
-import type { MissedPeriod } from "../domain/scheduled-post.ts";
 import { nextFireAfter, type ScheduleRule, type Weekday } from "../domain/schedule-time.ts";
+import type { MissedPeriod } from "../domain/scheduled-post.ts";
 import type { Locale } from "../domain/tenant.ts";
 import type { Store } from "./open-store.ts";
 
@@ -144,7 +144,10 @@ export async function listSchedules(
 }
 
 export async function pauseSchedule(store: Store, id: number, now: Date): Promise<Schedule | null> {
-  const { count } = await store.prisma.schedule.updateMany({ where: { id, deletedAt: null }, data: { paused: true, updatedAt: now } });
+  const { count } = await store.prisma.schedule.updateMany({
+    where: { id, deletedAt: null },
+    data: { paused: true, updatedAt: now },
+  });
   return count ? getSchedule(store, id) : null;
 }
 

@@ -31,6 +31,9 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | null 
 function recordingDelivery(onStart: (jobId: number) => Promise<void> = async () => {}) {
   const calls: { method: string; earlierFileId?: string | null }[] = [];
   const delivery: ReportDelivery = {
+    async notice() {
+      calls.push({ method: "notice" });
+    },
     async start(job) {
       calls.push({ method: "start" });
       await onStart(job.id);

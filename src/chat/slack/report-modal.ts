@@ -49,6 +49,7 @@ export function reportModal(
   choices: ModalChoices,
   range: { from: string; to: string },
   meta: ModalMetadata,
+  zone: string,
 ): types.View {
   const t = slackText(locale);
   const radio = (id: string, label: string, options: [string, string][], initial: string) => {
@@ -96,8 +97,105 @@ export function reportModal(
         ],
         locale,
       ),
+      ...scheduleBlocks(locale, zone),
     ],
   } as types.View;
+}
+
+const SCHEDULE_WORDS = {
+  es: {
+    header: "Programar este reporte",
+    hint: "Elige una frecuencia para que el bot lo publique solo en este canal; las fechas de arriba no se usan entonces.",
+    frequency: "Frecuencia",
+    once: "Solo esta vez",
+    daily: "Diario (el día anterior)",
+    weekly: "Semanal (la semana anterior)",
+    monthly: "Mensual (el mes anterior)",
+    weekday: "Día de la semana (semanal)",
+    day: "Día del mes (mensual)",
+    last: "Último día",
+    time: "Hora",
+    zone: "Zona horaria",
+    days: ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"],
+  },
+  en: {
+    header: "Schedule this report",
+    hint: "Choose a frequency and the bot posts it by itself in this channel; the dates above are not used then.",
+    frequency: "Frequency",
+    once: "Just this once",
+    daily: "Daily (the day before)",
+    weekly: "Weekly (the week before)",
+    monthly: "Monthly (the month before)",
+    weekday: "Weekday (weekly)",
+    day: "Day of the month (monthly)",
+    last: "Last day",
+    time: "Time",
+    zone: "Time zone",
+    days: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+  },
+};
+
+const WEEKDAY_VALUES = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+/** The form's "schedule this" part: frequency, weekday or day, time and zone. */
+function scheduleBlocks(locale: Locale, zone: string) {
+  const w = SCHEDULE_WORDS[locale];
+  const option = (value: string, text: string) => ({ text: { type: "plain_text" as const, text }, value });
+  const select = (id: string, label: string, options: ReturnType<typeof option>[], initial?: string) => ({
+    type: "input",
+    block_id: id,
+    optional: true,
+    label: { type: "plain_text", text: label },
+    element: {
+      type: "static_select",
+      action_id: id,
+      options,
+      ...(initial ? { initial_option: options.find((o) => o.value === initial) } : {}),
+    },
+  });
+  const frequencies = [
+    option("once", w.once),
+    option("daily", w.daily),
+    option("weekly", w.weekly),
+    option("monthly", w.monthly),
+  ];
+  return [
+    { type: "header", text: { type: "plain_text", text: w.header } },
+    { type: "context", elements: [{ type: "mrkdwn", text: w.hint }] },
+    select("schedule_frequency", w.frequency, frequencies, "once"),
+    select(
+      "schedule_weekday",
+      w.weekday,
+      WEEKDAY_VALUES.map((v, i) => option(v, w.days[i] as string)),
+    ),
+    select("schedule_day", w.day, [
+      ...Array.from({ length: 31 }, (_, i) => option(String(i + 1), String(i + 1))),
+      option("last", w.last),
+    ]),
+    {
+      type: "input",
+      block_id: "schedule_time",
+      optional: true,
+      label: { type: "plain_text", text: w.time },
+      element: { type: "timepicker", action_id: "schedule_time", initial_time: "08:00" },
+    },
+    {
+      type: "input",
+      block_id: "schedule_zone",
+      optional: true,
+      label: { type: "plain_text", text: w.zone },
+      element: { type: "plain_text_input", action_id: "schedule_zone", initial_value: zone, max_length: 64 },
+    },
+  ];
+}
+
+export interface ModalSchedule {
+  frequency: "daily" | "weekly" | "monthly";
+  /** Monday = 0; null when not picked. */
+  weekday: number | null;
+  monthDay: number | "last" | null;
+  time: string | null;
+  zone: string | null;
 }
 
 export interface ModalAnswers {
@@ -107,13 +205,21 @@ export interface ModalAnswers {
   to: string | null;
   format: "xlsx" | "csv";
   locale: Locale;
+  /** Null: just this once (a report now, not a schedule). */
+  schedule: ModalSchedule | null;
 }
 
 type StateValues = Record<
   string,
   Record<
     string,
-    { selected_options?: { value: string }[]; selected_option?: { value: string } | null; selected_date?: string | null }
+    {
+      selected_options?: { value: string }[];
+      selected_option?: { value: string } | null;
+      selected_date?: string | null;
+      selected_time?: string | null;
+      value?: string | null;
+    }
   >
 >;
 
@@ -127,5 +233,20 @@ export function readModal(values: StateValues): ModalAnswers {
     to: pick("to")?.selected_date ?? null,
     format: pick("format")?.selected_option?.value === "csv" ? "csv" : "xlsx",
     locale: pick("lang")?.selected_option?.value === "en" ? "en" : "es",
+    schedule: readSchedule(pick),
+  };
+}
+
+function readSchedule(pick: (block: string) => StateValues[string][string] | undefined): ModalSchedule | null {
+  const frequency = pick("schedule_frequency")?.selected_option?.value;
+  if (frequency !== "daily" && frequency !== "weekly" && frequency !== "monthly") return null;
+  const weekday = WEEKDAY_VALUES.indexOf(pick("schedule_weekday")?.selected_option?.value ?? "");
+  const day = pick("schedule_day")?.selected_option?.value ?? null;
+  return {
+    frequency,
+    weekday: weekday >= 0 ? weekday : null,
+    monthDay: day === null ? null : day === "last" ? "last" : Number(day),
+    time: pick("schedule_time")?.selected_time ?? null,
+    zone: pick("schedule_zone")?.value?.trim() || null,
   };
 }

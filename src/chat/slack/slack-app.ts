@@ -9,6 +9,7 @@ import type { Store } from "../../store/open-store.ts";
 import { handleSlashCommand } from "./slack-command.ts";
 import { handleFormSubmission } from "./slack-form.ts";
 import { handleOptionLoads } from "./slack-options.ts";
+import { handleScheduleActions } from "./slack-schedule-actions.ts";
 
 export { SLASH_COMMAND } from "./slack-command.ts";
 
@@ -91,6 +92,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackFrontDoor {
   handleSlashCommand(app, handlerDeps);
   handleFormSubmission(app, handlerDeps);
   handleOptionLoads(app, handlerDeps);
+  handleScheduleActions(app, handlerDeps);
 
   return {
     app,

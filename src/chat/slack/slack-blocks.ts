@@ -56,6 +56,9 @@ export const SLACK_TEXT = {
     lang: "Idioma",
     endBeforeStart: "La fecha final es anterior a la inicial.",
     pickDate: "Elige una fecha.",
+    pickWeekday: "Elige el día de la semana en que se publica.",
+    pickMonthDay: "Elige el día del mes en que se publica.",
+    pickTime: "Elige la hora a la que se publica.",
   },
   en: {
     unbound: (team: string) =>
@@ -93,6 +96,9 @@ export const SLACK_TEXT = {
     lang: "Language",
     endBeforeStart: "The end date is before the start date.",
     pickDate: "Pick a date.",
+    pickWeekday: "Pick the weekday it is posted on.",
+    pickMonthDay: "Pick the day of the month it is posted on.",
+    pickTime: "Pick the time it is posted at.",
   },
 };
 

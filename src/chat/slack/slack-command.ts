@@ -10,11 +10,14 @@ import { recentJobs } from "../../store/report-jobs.ts";
 import { parseCommand } from "../commands.ts";
 import { checkRequest, queueReport, requestFor } from "../intake.ts";
 import { chatText, helpText, reportErrorText, scheduleText } from "../messages.ts";
+import { runScheduleCommand } from "../schedule-commands.ts";
 import { modalChoices } from "./form-choices.ts";
 import { type ModalMetadata, reportModal } from "./report-modal.ts";
 import { type SlackHandlerDeps, slackAccess } from "./slack-access.ts";
+import { announce } from "./slack-announce.ts";
 import { describeRequest, historyBlocks, slackText } from "./slack-blocks.ts";
 import { slackConversation } from "./slack-conversation.ts";
+import { scheduleListBlocks } from "./slack-schedule-blocks.ts";
 
 export const SLASH_COMMAND = "/hsm-report";
 
@@ -39,7 +42,7 @@ export function handleSlashCommand(app: App, deps: SlackHandlerDeps): void {
         const choices = await modalChoices(store, tenant.id);
         await client.views.open({
           trigger_id: command.trigger_id,
-          view: reportModal(tenant.locale, choices, resolveRange({ kind: "lastDays", days: 7 }, today), meta),
+          view: reportModal(tenant.locale, choices, resolveRange({ kind: "lastDays", days: 7 }, today), meta, tenant.timeZone),
         });
         return;
       }
@@ -55,9 +58,26 @@ export function handleSlashCommand(app: App, deps: SlackHandlerDeps): void {
           text: slackText(tenant.locale).historyTitle,
         }));
       }
-      // Parsed already; answered once the schedule handlers land.
-      if (parsed.kind !== "report")
-        return void (await ack({ response_type: "ephemeral", text: scheduleText(tenant.locale).notYet }));
+      if (parsed.kind !== "report") {
+        const reply = await runScheduleCommand(
+          deps,
+          {
+            tenant,
+            conversation: slackConversation(command.team_id, command.channel_id, command.user_id, null),
+            userId: command.user_id,
+            prefix: SLASH_COMMAND,
+            mention: (u) => `<@${u}>`,
+          },
+          parsed,
+        );
+        // Announced before the answer, so that a channel the bot is not in is said at once.
+        const said = await announce(client, command.channel_id, reply.announce, log);
+        const text = said.ok ? reply.text : `${reply.text}\n${slackText(tenant.locale).notInChannel}`;
+        const blocks = reply.listing?.length
+          ? scheduleListBlocks(scheduleText(tenant.locale).listTitle, reply.listing, tenant.locale)
+          : undefined;
+        return void (await ack({ response_type: "ephemeral", text, ...(blocks ? { blocks } : {}) }));
+      }
       const request = requestFor(tenant, {
         ...resolveRange(parsed.range, today),
         campaigns: parsed.campaigns,

@@ -3,14 +3,20 @@
 // steps done here (files.getUploadURLExternal → the bytes, streamed from disk → files.
 // completeUploadExternal, which is what posts it), so the job can record the file id between them.
 
-import type { webApi } from "@slack/bolt";
+import type { types, webApi } from "@slack/bolt";
+import type { ConversationRef } from "../../domain/conversation-ref.ts";
 import type { ReportSummary } from "../../domain/report-summary.ts";
+import type { ScheduleNotice } from "../../domain/scheduled-post.ts";
+import type { Locale } from "../../domain/tenant.ts";
 import { failureText } from "../../jobs/failure-text.ts";
 import type { ReportJob } from "../../store/report-jobs.ts";
+import { SLACK_PREFIX } from "../commands.ts";
 import type { DeliveredFile, DeliveryProblem, ReportDelivery, UploadHooks } from "../conversation.ts";
-import { explainReportFailure } from "../messages.ts";
+import { explainReportFailure, scheduleText } from "../messages.ts";
+import { escapeMarkup } from "../safe-text.ts";
 import { slackText, summaryBlocks, summaryFallbackText } from "./slack-blocks.ts";
 import { fromConversationRef, type SlackConversation } from "./slack-conversation.ts";
+import { retryBlocks, scheduledPostBlocks } from "./slack-schedule-blocks.ts";
 import { SlackUploadError, uploadBytes } from "./upload-bytes.ts";
 
 interface MessageRef {
@@ -75,6 +81,13 @@ function webClientFailure(error: unknown): { retry: boolean; retryAfterMs?: numb
   }
 }
 
+/** The report's summary, below what a scheduled post says besides it. */
+function postBlocks(job: ReportJob, summary: ReportSummary): KnownBlock[] {
+  return job.post ? [...scheduledPostBlocks(job, job.post, summary), ...summaryBlocks(summary)] : summaryBlocks(summary);
+}
+
+type KnownBlock = types.KnownBlock;
+
 export class SlackDelivery implements ReportDelivery {
   constructor(
     private readonly client: webApi.WebClient,
@@ -101,7 +114,7 @@ export class SlackDelivery implements ReportDelivery {
     upload: UploadHooks,
   ): Promise<DeliveredFile> {
     if (file.bytes > this.options.maxFileBytes) throw new SlackFileTooLargeError(file.bytes, this.options.maxFileBytes);
-    const post = { channelId: conversationOf(job).channelId, title: file.name, summary };
+    const post = { channelId: conversationOf(job).channelId, title: file.name, blocks: postBlocks(job, summary) };
     if (upload.earlierFileId) {
       // An earlier attempt got a file id and may have posted it: complete that same file, so there
       // is never a second one. Only if Slack has no such file (its bytes never arrived, so nothing of
@@ -129,11 +142,11 @@ export class SlackDelivery implements ReportDelivery {
   }
 
   /** Step 3: the file appears in the channel with the summary beside it. */
-  async #post(fileId: string, post: { channelId: string; title: string; summary: ReportSummary }): Promise<DeliveredFile> {
+  async #post(fileId: string, post: { channelId: string; title: string; blocks: KnownBlock[] }): Promise<DeliveredFile> {
     const res = await this.client.files.completeUploadExternal({
       files: [{ id: fileId, title: post.title }],
       channel_id: post.channelId,
-      blocks: summaryBlocks(post.summary),
+      blocks: post.blocks,
     });
     const posted = res.files?.[0] as { permalink?: string } | undefined;
     return { fileId, permalink: posted?.permalink ?? null };
@@ -150,19 +163,37 @@ export class SlackDelivery implements ReportDelivery {
 
   async empty(job: ReportJob, ref: string, summary: ReportSummary): Promise<void> {
     const { channel, ts } = parseRef(ref);
-    await this.client.chat.update({
-      channel,
-      ts,
-      text: slackText(job.request.locale).empty(summary.applied.from, summary.applied.to, summary.tenant.timeZone),
-      blocks: summaryBlocks(summary),
-    });
+    const { from, to, timeZone } = { from: summary.applied.from, to: summary.applied.to, timeZone: summary.tenant.timeZone };
+    const text = job.post
+      ? scheduleText(job.request.locale).noMessages(job.post.scheduleId, from, to, timeZone)
+      : slackText(job.request.locale).empty(from, to, timeZone);
+    await this.client.chat.update({ channel, ts, text, blocks: postBlocks(job, summary) });
   }
 
   async failed(job: ReportJob, ref: string | null, problem: DeliveryProblem): Promise<void> {
-    const text = slackText(job.request.locale).failed(problem.text);
+    const locale = job.request.locale;
+    const post = job.post;
+    if (post && problem.code === "slack_not_in_channel") {
+      // A schedule's channel that no longer takes the bot's posts: its creator hears it, directly.
+      const creator = job.conversation.extra.creatorId;
+      if (creator) {
+        await this.client.chat.postMessage({
+          channel: creator,
+          text: scheduleText(locale).cannotPost(
+            post.scheduleId,
+            `<#${escapeMarkup(job.conversation.conversationId)}>`,
+            SLACK_PREFIX,
+          ),
+        });
+      }
+      return;
+    }
+    const text = post
+      ? scheduleText(locale).runFailed(post.scheduleId, problem.text, SLACK_PREFIX)
+      : slackText(locale).failed(problem.text);
     if (ref && problem.code !== "slack_not_in_channel") {
       const { channel, ts } = parseRef(ref);
-      await this.client.chat.update({ channel, ts, text });
+      await this.client.chat.update({ channel, ts, text, ...(post ? { blocks: retryBlocks(text, post.runId, locale) } : {}) });
       return;
     }
     // The bot cannot post where it was asked: answer through the command's response_url, or by DM.
@@ -178,6 +209,12 @@ export class SlackDelivery implements ReportDelivery {
     // A schedule's post has no requester: its creator hears it instead.
     const person = c.userId ?? job.conversation.extra.creatorId;
     if (person) await this.client.chat.postMessage({ channel: person, text });
+  }
+
+  async notice(conversation: ConversationRef, notice: ScheduleNotice, locale: Locale): Promise<void> {
+    const c = fromConversationRef(conversation);
+    const text = scheduleText(locale).pausedAfterFailures(notice.scheduleId, notice.failures, SLACK_PREFIX);
+    await this.client.chat.postMessage({ channel: c.channelId, text });
   }
 
   explain(error: unknown, job: ReportJob, ref: string): DeliveryProblem {
