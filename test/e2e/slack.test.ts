@@ -135,7 +135,20 @@ describe.each(DATABASES)("Slack app on $kind", ({ fresh }) => {
       blocks: { block_id: string; element: Record<string, unknown> }[];
     };
     expect(view.callback_id).toBe("hsm_report_form");
-    expect(view.blocks.map((b) => b.block_id)).toEqual(["campaigns", "channels", "from", "to", "format", "lang"]);
+    expect(view.blocks.map((b) => b.block_id).filter(Boolean)).toEqual([
+      "campaigns",
+      "channels",
+      "from",
+      "to",
+      "format",
+      "lang",
+      // "Programar este reporte": just this once unless a frequency is chosen.
+      "schedule_frequency",
+      "schedule_weekday",
+      "schedule_day",
+      "schedule_time",
+      "schedule_zone",
+    ]);
     const campaigns = view.blocks[0]?.element as { type: string; options: { value: string }[] };
     expect(campaigns.type).toBe("multi_static_select");
     expect(campaigns.options.map((o) => o.value).sort()).toEqual([
