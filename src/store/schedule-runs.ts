@@ -185,7 +185,8 @@ export function claimDueRun(
       missed,
       by: null,
     });
-    if (!claimed) throw new ClaimLost();
+    // The period has a run already (its time was changed so that two fires cover the same days):
+    // the schedule still moves on, so it is not found due again and again.
     return claimed;
   };
 }

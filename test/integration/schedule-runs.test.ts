@@ -112,6 +112,19 @@ describe.each(DATABASES)("schedule runs on $kind", ({ kind, fresh }) => {
       expect((await runsOf(store, s.id))[0]?.missed).toEqual([{ from: "2026-12-06", to: "2026-12-06" }]);
     });
 
+  // SQLite only: there the process's clock decides, so the test picks the instant (PostgreSQL's is the database's).
+  if (kind === "sqlite")
+    it("a fire whose days already have a run (its time was moved back) moves on instead of being due forever", async () => {
+      const s = await make(FIRE - HOUR);
+      expect((await claimDue(store, s.id, { now: new Date(FIRE + 10_000), catchUpMs: DAY }))?.from).toBe("2026-12-06");
+      // The schedule's time moved to 06:00: today's 06:00 fire covers the same day as the run above.
+      const earlier = Date.UTC(2026, 11, 7, 11, 0);
+      await store.prisma.schedule.update({ where: { id: s.id }, data: { time: "06:00", nextRunAt: new Date(earlier) } });
+      expect(await claimDue(store, s.id, { now: new Date(FIRE + 20_000), catchUpMs: DAY })).toBeNull();
+      expect((await getSchedule(store, s.id))?.nextRunAt.toISOString()).toBe("2026-12-08T11:00:00.000Z");
+      expect(await runsOf(store, s.id)).toHaveLength(1);
+    });
+
   it("paused: not due; resumed: the next fire after now, the paused ones not replayed", async () => {
     const s = await make(FIRE - HOUR);
     await pauseSchedule(store, s.id, new Date(FIRE - HOUR));
