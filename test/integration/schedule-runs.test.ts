@@ -65,9 +65,8 @@ describe.each(DATABASES)("schedule runs on $kind", ({ kind, fresh }) => {
     const won = claims.filter((c) => c !== null);
     expect(won).toHaveLength(1);
     const runs = await runsOf(store, s.id);
-    expect(runs.map((r) => [r.kind, r.from, r.to, r.late])).toEqual([
-      ["scheduled", expect.any(String), expect.any(String), false],
-    ]);
+    // One day's run (on PostgreSQL the fire is the database clock's latest, maybe hours old: late or not).
+    expect(runs.map((r) => [r.kind, r.from === r.to])).toEqual([["scheduled", true]]);
     const job = await getJob(store, won[0]?.jobId as number);
     expect([job?.scheduleRunId, job?.requesterId, job?.request.allowCsvFallback]).toEqual([runs[0]?.id, null, true]);
     const after = await getSchedule(store, s.id);
