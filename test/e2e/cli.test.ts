@@ -19,7 +19,7 @@ describe("help", () => {
   it("every command explains itself with --help", () => {
     const top = runCli(["--help"]);
     expect(top.status).toBe(0);
-    for (const command of ["serve", "migrate", "tenant", "slack", "import", "demo", "events"])
+    for (const command of ["serve", "migrate", "tenant", "slack", "schedule", "import", "demo", "events"])
       expect(top.stdout).toContain(command);
     for (const args of [
       ["serve"],
@@ -35,6 +35,10 @@ describe("help", () => {
       ["slack", "allow"],
       ["slack", "disallow"],
       ["events", "prune"],
+      ["schedule", "list"],
+      ["schedule", "pause"],
+      ["schedule", "resume"],
+      ["schedule", "delete"],
       ["import"],
       ["demo"],
     ]) {
