@@ -88,7 +88,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<RunningAp
       maxQueuedPerUser: config.jobs.maxQueuedPerUser,
       onJobQueued: () => runner.wake(),
       log,
-      now,
+      clock,
     });
     deliveries.slack = new SlackDelivery(slack.app.client, { maxFileBytes: config.slack.maxFileBytes });
   }

@@ -274,7 +274,6 @@ const periods = (list: readonly DateRange[], locale: Locale, render: (r: DateRan
  * person (Slack's `<@U123>`). `prefix` is the platform's (`/hsm-report`, `@hsm-report`).
  */
 const scheduleEs = {
-  notYet: "Los reportes programados todavía no están disponibles en esta instalación.",
   cadence: (s: ScheduleTimes) =>
     `${
       s.frequency === "daily"
@@ -325,7 +324,6 @@ const scheduleEs = {
 type ScheduleText = typeof scheduleEs;
 
 const scheduleEn: ScheduleText = {
-  notYet: "Scheduled reports are not available in this installation yet.",
   cadence: (s) =>
     `${
       s.frequency === "daily"

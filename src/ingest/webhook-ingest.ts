@@ -27,7 +27,7 @@ export interface WebhookIngestOptions {
   queueMaxBytes: number;
   /** A transaction that takes longer than this (lock or connection waits included) fails as unavailable. */
   storeTimeoutMs: number;
-  now?: () => Date;
+  now: () => Date;
   log: Logger;
 }
 
@@ -51,7 +51,7 @@ export class WebhookIngest {
   constructor(store: Store, options: WebhookIngestOptions) {
     this.#store = store;
     this.#options = options;
-    this.#now = options.now ?? (() => new Date());
+    this.#now = options.now;
     this.#batcher = new Batcher((bodies) => this.#apply(bodies), {
       maxWeight: options.batchMaxEvents,
       maxQueuedWeight: options.queueMaxEvents,

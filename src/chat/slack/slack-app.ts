@@ -3,6 +3,7 @@
 // the report itself becomes a job that answers later in the same conversation.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { App, type Logger as BoltLogger, HTTPReceiver, LogLevel } from "@slack/bolt";
+import type { Clock } from "../../clock.ts";
 import type { Logger } from "../../log.ts";
 import type { ReportSettings } from "../../reports/plan.ts";
 import type { Store } from "../../store/open-store.ts";
@@ -29,7 +30,7 @@ export interface SlackAppDeps {
   /** Told when a job was queued, so it starts at once. */
   onJobQueued: () => void;
   log: Logger;
-  now?: () => Date;
+  clock: Clock;
 }
 
 export interface SlackFrontDoor {
@@ -88,7 +89,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackFrontDoor {
     app = new App({ token: deps.slack.botToken, receiver, clientOptions, logger, tokenVerificationEnabled: false });
   }
 
-  const handlerDeps = { ...deps, now: deps.now ?? (() => new Date()) };
+  const handlerDeps = { ...deps, now: () => deps.clock.now() };
   handleSlashCommand(app, handlerDeps);
   handleFormSubmission(app, handlerDeps);
   handleOptionLoads(app, handlerDeps);
