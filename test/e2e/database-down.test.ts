@@ -98,6 +98,8 @@ describe("database unavailable", () => {
     const refused = await postWebhook(app.url, BODY);
     expect(refused.status).toBe(503);
     expect(refused.body?.error).toBe("store_unavailable");
+    // Meta is told when to come back.
+    expect(refused.retryAfter).toBe("5");
     const health = await fetch(`${app.url}/healthz`);
     expect([health.status, await health.json()]).toEqual([503, { status: "degraded", database: "down" }]);
 

@@ -10,7 +10,11 @@ export async function postWebhook(baseUrl: string, body: string, options: { secr
   const signature = options.signature === undefined ? metaSignature(body, options.secret ?? APP_SECRET) : options.signature;
   if (signature !== null) headers["x-hub-signature-256"] = signature;
   const res = await fetch(`${baseUrl}/webhooks/whatsapp`, { method: "POST", headers, body });
-  return { status: res.status, body: (await res.json().catch(() => null)) as Record<string, unknown> | null };
+  return {
+    status: res.status,
+    retryAfter: res.headers.get("retry-after"),
+    body: (await res.json().catch(() => null)) as Record<string, unknown> | null,
+  };
 }
 
 export function statusEvent(
