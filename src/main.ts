@@ -27,6 +27,12 @@ export interface RunningApp {
   store: Store;
   /** Resolves once the housekeeping round under way (the one started at start-up, say) is over. */
   housekeepingIdle(): Promise<void>;
+  /**
+   * Looks for due schedules now, as the minute's heartbeat does, and resolves once each is claimed
+   * and its job queued. A tick already under way may have read the store before the caller's change,
+   * so it is waited for and followed by one that starts after this call.
+   */
+  schedulerTick(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -146,6 +152,10 @@ export async function startApp(config: Config, deps: AppDeps): Promise<RunningAp
     port,
     store,
     housekeepingIdle: () => housekeeping.idle(),
+    async schedulerTick() {
+      await scheduler.tick();
+      await scheduler.tick();
+    },
     stop() {
       stopping ??= (async () => {
         await closeServer(server);

@@ -3,6 +3,7 @@
 // what to announce in the channel (every change is announced: who did what); the platform renders.
 import type { ConversationRef } from "../domain/conversation-ref.ts";
 import { isReportError } from "../domain/report-errors.ts";
+import { nextFireAfter } from "../domain/schedule-time.ts";
 import { describeSchedule } from "../domain/schedule-words.ts";
 import type { Locale } from "../domain/tenant.ts";
 import {
@@ -45,9 +46,14 @@ export interface ScheduleReply {
   listing?: ScheduleListing[];
 }
 
-/** A schedule in words: its cadence and what it covers, its next post, and its filters. */
-export function scheduleDescription(schedule: Schedule, locale: Locale): string {
-  const words = escapeMarkup(describeSchedule(schedule.rule, locale, schedule.nextRunAt.getTime()));
+/**
+ * A schedule in words: its cadence and what it covers, its next post, and its filters. A paused
+ * schedule's next_run_at stands still (it falls into the past), so given `now` its next post is the
+ * one resuming now would give.
+ */
+export function scheduleDescription(schedule: Schedule, locale: Locale, now?: Date): string {
+  const next = schedule.paused && now ? nextFireAfter(schedule.rule, now.getTime()) : schedule.nextRunAt.getTime();
+  const words = escapeMarkup(describeSchedule(schedule.rule, locale, next));
   const f = schedule.filters;
   const filters = [...f.campaigns, ...f.channels, ...f.agents, ...f.states].map(escapeMarkup);
   const format = schedule.format.toUpperCase();
@@ -71,7 +77,8 @@ export async function runScheduleCommand(
   if (command.kind === "schedules") {
     const schedules = await listSchedules(deps.store, here(asker));
     if (schedules.length === 0) return { text: t.listEmpty(asker.prefix), announce: null, listing: [] };
-    const listing = schedules.map((schedule) => ({ schedule, description: scheduleDescription(schedule, locale) }));
+    const now = deps.now();
+    const listing = schedules.map((schedule) => ({ schedule, description: scheduleDescription(schedule, locale, now) }));
     return {
       text: [t.listTitle, ...listing.map((l) => t.listLine(l.schedule.id, l.description, l.schedule.paused))].join("\n"),
       announce: null,

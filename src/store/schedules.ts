@@ -112,16 +112,24 @@ export async function getSchedule(store: Store, id: number): Promise<Schedule | 
   return row ? toSchedule(row) : null;
 }
 
+async function getScheduleEvenDeleted(store: Store, id: number): Promise<Schedule | null> {
+  if (!Number.isSafeInteger(id) || id <= 0) return null;
+  const row = await store.prisma.schedule.findUnique({ where: { id } });
+  return row ? toSchedule(row) : null;
+}
+
 /**
- * A live schedule of this very conversation: an id of another channel or tenant is not found,
- * exactly as an id that never existed (its contents are never shown there).
+ * A live schedule of this very conversation (a deleted one too with `evenDeleted`, to name it): an
+ * id of another channel or tenant is not found, exactly as an id that never existed (its contents
+ * are never shown there).
  */
 export async function findScheduleHere(
   store: Store,
   where: { tenantId: number; platform: string; conversationId: string },
   id: number,
+  options: { evenDeleted?: boolean } = {},
 ): Promise<Schedule | null> {
-  const s = await getSchedule(store, id);
+  const s = options.evenDeleted ? await getScheduleEvenDeleted(store, id) : await getSchedule(store, id);
   if (!s || s.tenantId !== where.tenantId) return null;
   if (s.conversation.platform !== where.platform || s.conversation.conversationId !== where.conversationId) return null;
   return s;

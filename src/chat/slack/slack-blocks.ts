@@ -34,6 +34,8 @@ export const SLACK_TEXT = {
     failed: (text: string) => `:warning: ${text}`,
     notInChannel:
       "No puedo publicar en este canal porque no soy miembro. Invítame con `/invite @hsm-report` y vuelve a pedir el reporte.",
+    scheduleNotInChannel:
+      "No puedo escribir en este canal porque no soy miembro, así que no anuncié el cambio ni podré publicar aquí sus reportes programados. Invítame con `/invite @hsm-report`.",
     tooBig: (mb: string) =>
       `El archivo (${mb} MB) supera el límite de archivos de este espacio de trabajo. Pide el reporte en CSV (\`format:csv\`) o acota el período o los filtros.`,
     uploadsDisabled: "Este espacio de trabajo no permite subir archivos. Pide a un administrador de Slack que lo habilite.",
@@ -74,6 +76,8 @@ export const SLACK_TEXT = {
     failed: (text: string) => `:warning: ${text}`,
     notInChannel:
       "I can't post in this channel because I'm not a member. Invite me with `/invite @hsm-report` and ask for the report again.",
+    scheduleNotInChannel:
+      "I can't write in this channel because I'm not a member, so the change was not announced and its scheduled reports cannot be posted here. Invite me with `/invite @hsm-report`.",
     tooBig: (mb: string) =>
       `The file (${mb} MB) is over this workspace's file size limit. Ask for CSV (\`format:csv\`) or narrow the period or the filters.`,
     uploadsDisabled: "This workspace does not allow file uploads. Ask a Slack administrator to enable them.",

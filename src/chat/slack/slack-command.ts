@@ -17,6 +17,7 @@ import { type SlackHandlerDeps, slackAccess } from "./slack-access.ts";
 import { announce } from "./slack-announce.ts";
 import { describeRequest, historyBlocks, slackText } from "./slack-blocks.ts";
 import { slackConversation } from "./slack-conversation.ts";
+import { cannotPostIn } from "./slack-delivery.ts";
 import { scheduleListBlocks } from "./slack-schedule-blocks.ts";
 
 export const SLASH_COMMAND = "/hsm-report";
@@ -72,7 +73,8 @@ export function handleSlashCommand(app: App, deps: SlackHandlerDeps): void {
         );
         // Announced before the answer, so that a channel the bot is not in is said at once.
         const said = await announce(client, command.channel_id, reply.announce, log);
-        const text = said.ok ? reply.text : `${reply.text}\n${slackText(tenant.locale).notInChannel}`;
+        const text =
+          said.ok || !cannotPostIn(said.code) ? reply.text : `${reply.text}\n${slackText(tenant.locale).scheduleNotInChannel}`;
         const blocks = reply.listing?.length
           ? scheduleListBlocks(scheduleText(tenant.locale).listTitle, reply.listing, tenant.locale)
           : undefined;

@@ -40,6 +40,8 @@ const NOT_IN_CHANNEL = new Set([
   "restricted_action",
   "posting_to_channel_denied",
 ]);
+/** Slack's answer means the bot cannot post in that channel (it is not a member, or the channel is gone). */
+export const cannotPostIn = (code: string | null) => code !== null && NOT_IN_CHANNEL.has(code);
 const TOO_BIG = new Set(["file_upload_size_restricted", "file_too_large", "storage_limit_reached"]);
 const UPLOADS_OFF = new Set(["file_uploads_disabled", "file_uploads_except_images_disabled", "file_type_not_allowed"]);
 /** Slack's own "try again later" answers (documented on every Web API method). */

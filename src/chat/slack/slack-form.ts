@@ -10,11 +10,11 @@ import type { Weekday } from "../../domain/schedule-time.ts";
 import { isTimeZone, suggestTimeZones } from "../../domain/time-zones.ts";
 import { failureRef } from "../../jobs/failure-text.ts";
 import type { Tenant } from "../../store/tenants.ts";
-import { SLACK_PREFIX } from "../commands.ts";
 import { checkRequest, queueReport, requestFor } from "../intake.ts";
-import { chatText, reportErrorText } from "../messages.ts";
+import { chatText, reportErrorText, scheduleText } from "../messages.ts";
 import { clip } from "../safe-text.ts";
-import { runScheduleCommand } from "../schedule-commands.ts";
+import { scheduleDescription } from "../schedule-commands.ts";
+import { createScheduleFor } from "../schedule-intake.ts";
 import { MODAL_CALLBACK_ID, type ModalAnswers, type ModalMetadata, type ModalSchedule, readModal } from "./report-modal.ts";
 import { type SlackHandlerDeps, slackAccess } from "./slack-access.ts";
 import { announce } from "./slack-announce.ts";
@@ -70,27 +70,33 @@ async function scheduleFromForm(
   const zone = s.zone ? isTimeZone(s.zone) : tenant.timeZone;
   if (!zone) errors.schedule_zone = chatText(tenant.locale).badZone(s.zone ?? "", suggestTimeZones(s.zone ?? ""));
   if (Object.keys(errors).length > 0) return { errors };
-  const reply = await runScheduleCommand(
-    deps,
-    { tenant, conversation, userId, prefix: SLACK_PREFIX, mention: (u) => `<@${u}>` },
-    {
-      kind: "schedule",
-      frequency: s.frequency,
-      weekday: s.frequency === "weekly" ? (s.weekday as Weekday) : null,
-      monthDay: s.frequency === "monthly" ? s.monthDay : null,
-      time: s.time as string,
-      timeZone: zone,
-      campaigns: answers.campaigns,
-      channels: answers.channels,
-      agents: [],
-      states: [],
-      format: answers.format,
-      locale: answers.locale,
-    },
-  );
-  // A name that matches nothing: said under the lists, like a report's.
-  if (!reply.announce) return { errors: { campaigns: reply.text } };
-  return { announce: reply.announce };
+  try {
+    const { schedule } = await createScheduleFor(deps, {
+      tenant,
+      conversation,
+      createdBy: userId,
+      schedule: {
+        frequency: s.frequency,
+        weekday: s.frequency === "weekly" ? (s.weekday as Weekday) : null,
+        monthDay: s.frequency === "monthly" ? s.monthDay : null,
+        time: s.time as string,
+        timeZone: zone,
+        campaigns: answers.campaigns,
+        channels: answers.channels,
+        agents: [],
+        states: [],
+        format: answers.format,
+        locale: answers.locale,
+      },
+    });
+    const description = scheduleDescription(schedule, tenant.locale);
+    return { announce: scheduleText(tenant.locale).announceCreated(`<@${userId}>`, schedule.id, description) };
+  } catch (error) {
+    // A name that matches nothing: said under its list, like a report's (the typed command's usage
+    // line means nothing in a form).
+    if (!isReportError(error)) throw error;
+    return { errors: { [fieldOf(error)]: reportErrorText(error, tenant.locale) } };
+  }
 }
 
 export function handleFormSubmission(app: App, deps: SlackHandlerDeps): void {

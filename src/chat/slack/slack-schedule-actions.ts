@@ -48,10 +48,13 @@ export function handleScheduleActions(app: App, deps: SlackHandlerDeps): void {
                 store,
                 { tenantId: tenant.id, platform: "slack", conversationId: channelId },
                 failed.scheduleId,
+                { evenDeleted: true },
               )
             : null;
           const retried = here ? await retryRun(deps, id, userId) : null;
-          if (!retried) return void (await say(scheduleText(tenant.locale).notFound(failed?.scheduleId ?? 0, SLACK_PREFIX)));
+          // Only a schedule of this channel is named (a deleted one is not found); a run of another
+          // channel or tenant is answered as one that never existed, by the number on the button.
+          if (!retried) return void (await say(scheduleText(tenant.locale).notFound(here ? here.id : id, SLACK_PREFIX)));
           const t = scheduleText(tenant.locale);
           await announce(client, channelId, t.announceRunNow(asker.mention(userId), retried.schedule.id), log);
           return void (await say(t.runNow(retried.schedule.id)));

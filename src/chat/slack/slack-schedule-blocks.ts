@@ -86,9 +86,7 @@ export function scheduledPostLines(job: ReportJob, post: ScheduledPost, summary:
   ];
   if (summary && post.previous && summary.totals.total > 0) {
     const c = comparePeriods(summary.totals, post.previous.totals, post.previous.from, post.previous.to);
-    lines.push(
-      `${t.rateChanges(c)} · ${locale === "es" ? "frente a" : "against"} ${escapeMarkup(periodWords(c.previousFrom, c.previousTo, locale))}`,
-    );
+    lines.push(`${t.rateChanges(c)} · ${escapeMarkup(against(c.previousFrom, c.previousTo, locale))}`);
   }
   if (post.late) {
     const fire = new Intl.DateTimeFormat("en-CA", {
@@ -139,6 +137,14 @@ export function retryBlocks(text: string, runId: number, locale: Locale): KnownB
       ],
     },
   ];
+}
+
+/** "against December 1, 2026"; "frente al 1 de diciembre de 2026", "frente al período del 16 al 22 de noviembre de 2026". */
+function against(from: string, to: string, locale: Locale): string {
+  const words = periodWords(from, to, locale);
+  if (locale === "en") return `against ${words}`;
+  // Spanish contracts "a el" to "al", and "del 16 al 22" needs a noun before it ("frente a del …" is not Spanish).
+  return from === to ? `frente al ${words.replace(/^el /, "")}` : `frente al período ${words}`;
 }
 
 function capitalized(text: string): string {
