@@ -97,7 +97,9 @@ describe("two instances on one PostgreSQL database", () => {
     cleanups.push(() => slack.close());
     const start = () => startServerProcess(serverEnv(db.url, slack));
     let servers: ServerProcess[] = await Promise.all([start(), start()]);
-    cleanups.push(async () => servers.forEach((s) => s.child.kill("SIGKILL")));
+    cleanups.push(async () => {
+      for (const s of servers) s.child.kill("SIGKILL");
+    });
 
     const [first] = await until("the scheduled post", () =>
       uploadsTo(slack, "C0TWICE").length ? uploadsTo(slack, "C0TWICE") : null,
