@@ -63,6 +63,17 @@ const schema = z.object({
   JOB_MAX_ATTEMPTS: positiveInt.default(3),
   JOB_MAX_QUEUED_PER_USER: positiveInt.default(3),
   SLACK_MAX_FILE_BYTES: positiveInt.default(1024 ** 3),
+  // Download links (PUBLIC_URL/files/TOKEN), for chats where a bot cannot attach a file.
+  FILES_SIGNING_SECRET: z.string().trim().min(32, "must be at least 32 characters (e.g. `openssl rand -base64 32`)").optional(),
+  DOWNLOAD_LINK_TTL_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 366)
+    .default(72),
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, message: "must be an http(s) URL such as https://bot.example.com" })
+    .refine((v) => !/[?#]/.test(v), "must not have a query or a fragment")
+    .optional(),
 });
 
 export interface Config {
@@ -109,6 +120,14 @@ export interface Config {
     sheetMaxRows: number;
     /** Above this many rows a report is CSV only. */
     xlsxMaxRows: number;
+  };
+  /** Download links to published report files (src/files/). */
+  files: {
+    /** Null: the one generated at first start and kept in the database (settings table). */
+    signingSecret: string | null;
+    linkTtlMs: number;
+    /** The server's public base URL, no trailing slash; null: the listening URL. */
+    publicUrl: string | null;
   };
 }
 
@@ -192,6 +211,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {})
       dataStartDate: s.DATA_START_DATE ?? null,
       sheetMaxRows: s.REPORT_XLSX_SHEET_MAX_ROWS,
       xlsxMaxRows: s.REPORT_XLSX_MAX_ROWS,
+    },
+    files: {
+      signingSecret: s.FILES_SIGNING_SECRET ?? null,
+      linkTtlMs: Math.round(s.DOWNLOAD_LINK_TTL_HOURS * 3_600_000),
+      publicUrl: s.PUBLIC_URL ? s.PUBLIC_URL.replace(/\/+$/, "") : null,
     },
   };
 }

@@ -6,7 +6,10 @@ import { createSlackApp, type SlackFrontDoor } from "./chat/slack/slack-app.ts";
 import { SlackDelivery } from "./chat/slack/slack-delivery.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
+import { type FilePublisher, filePublisher } from "./files/published-files.ts";
+import { filesSigningSecret } from "./files/signing-secret.ts";
 import { startHousekeeping } from "./housekeeping/housekeeping.ts";
+import { FILES_ROUTE, filesRoute } from "./http/files-route.ts";
 import { sendRecordsRoute } from "./http/send-records-route.ts";
 import { closeServer, createHttpServer, healthHandler } from "./http/server.ts";
 import { webhookRoute } from "./http/whatsapp-webhook-route.ts";
@@ -25,6 +28,8 @@ export interface RunningApp {
   url: string;
   port: number;
   store: Store;
+  /** Publishes report files behind signed, expiring download links (PUBLIC_URL/files/TOKEN). */
+  files: FilePublisher;
   /** Resolves once the housekeeping round under way (the one started at start-up, say) is over. */
   housekeepingIdle(): Promise<void>;
   /**
@@ -60,6 +65,16 @@ export async function startApp(config: Config, deps: AppDeps): Promise<RunningAp
   }
   const webhook = { ingest, verifyToken: config.whatsapp.verifyToken, appSecret: config.whatsapp.appSecret, log };
   const records = { store, windowDays: config.statusWindowDays, now, log };
+  // Download links: the secret is read (or made, at the first start) before anything is served.
+  const filesSecret = await filesSigningSecret(store, config.files.signingSecret, now());
+  let publicUrl = config.files.publicUrl ?? ""; // the listening URL once known, unless PUBLIC_URL is set
+  const files = filePublisher(store, {
+    reportsDir: resolve(config.reportsDir),
+    ttlMs: config.files.linkTtlMs,
+    secret: filesSecret,
+    clock,
+    publicUrl: () => publicUrl,
+  });
 
   const deliveries: Record<string, ReportDelivery> = {};
   let slack: SlackFrontDoor | null = null;
@@ -120,6 +135,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<RunningAp
         : {}),
       "/webhooks/whatsapp": webhookRoute(webhook),
       "/api/v1/messages": sendRecordsRoute(records),
+      [FILES_ROUTE]: filesRoute({ store, reportsDir: resolve(config.reportsDir), secret: filesSecret, now, log }),
     },
     log,
     config.http,
@@ -144,6 +160,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<RunningAp
   const { port } = server.address() as AddressInfo;
   const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
   const url = `http://${host}:${port}`;
+  publicUrl = config.files.publicUrl ?? url;
   log.info({ url, database: store.dialect }, "hsm-report listening");
 
   let stopping: Promise<void> | null = null;
@@ -151,6 +168,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<RunningAp
     url,
     port,
     store,
+    files,
     housekeepingIdle: () => housekeeping.idle(),
     async schedulerTick() {
       await scheduler.tick();

@@ -30,7 +30,7 @@ export interface RequestContext {
 
 export type Handler = (ctx: RequestContext) => Promise<void> | void;
 
-export type Method = "GET" | "POST" | "PUT" | "DELETE";
+export type Method = "GET" | "HEAD" | "POST" | "PUT" | "DELETE";
 
 export interface Route {
   /** The largest body this route accepts; 0 (the default) for routes that take none. */
@@ -42,6 +42,10 @@ export interface Route {
   methods: Partial<Record<Method, Handler>>;
 }
 
+/**
+ * Routes by exact path, or by a key ending in `/*` (e.g. `/files/*`) for one further path segment,
+ * which the route reads from `url.pathname` itself.
+ */
 export type Routes = Record<string, Route>;
 
 /** A guard either lets the request through (handing a value to the handler) or answers for it. */
@@ -74,7 +78,7 @@ export const DEFAULT_HTTP_LIMITS: HttpLimits = {
 const MAX_HEADER_BYTES = 16 * 1024;
 const MAX_HEADERS_COUNT = 100;
 
-const METHODS = new Set<string>(["GET", "POST", "PUT", "DELETE"]);
+const METHODS = new Set<string>(["GET", "HEAD", "POST", "PUT", "DELETE"]);
 
 export function createHttpServer(routes: Routes, log: Logger, limits: HttpLimits = DEFAULT_HTTP_LIMITS): Server {
   const server = createServer(
@@ -108,7 +112,10 @@ export function createHttpServer(routes: Routes, log: Logger, limits: HttpLimits
   async function handle(req: IncomingMessage, res: ServerResponse, continueFirst: boolean): Promise<void> {
     const started = performance.now();
     const url = parseRequestTarget(req.url);
-    const path = url?.pathname ?? "(malformed)";
+    const found = url ? findRoute(routes, url.pathname) : null;
+    // A `/*` route's segment is a parameter, possibly a credential (a download token): the log
+    // names the route, never the segment.
+    const path = found?.key ?? url?.pathname ?? "(malformed)";
     res.on("finish", () => {
       const entry = { method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started) };
       if (res.statusCode >= 500 && res.statusCode !== 503) log.error(entry, "request failed");
@@ -119,11 +126,11 @@ export function createHttpServer(routes: Routes, log: Logger, limits: HttpLimits
       sendErrorAndClose(res, 400, "bad_request_target", "The request target is not a path such as /healthz.");
       return;
     }
-    const route = routes[url.pathname];
-    if (!route) {
+    if (!found) {
       refuse(req, res, 404, "not_found", `No route ${url.pathname}.`);
       return;
     }
+    const { route } = found;
     const method = req.method ?? "";
     const handler = METHODS.has(method) ? route.methods[method as Method] : undefined;
     if (!handler) {
@@ -174,7 +181,7 @@ export function createHttpServer(routes: Routes, log: Logger, limits: HttpLimits
       await handler({ req, res, url, body, guarded });
     } catch (error) {
       const ref = randomBytes(4).toString("hex");
-      log.error({ err: error, path: url.pathname, ref }, "route failed");
+      log.error({ err: error, path, ref }, "route failed");
       if (!res.headersSent) sendError(res, 500, "internal_error", `Unexpected error; it has been logged as ${ref}.`, { ref });
       else res.destroy();
     }
@@ -184,6 +191,14 @@ export function createHttpServer(routes: Routes, log: Logger, limits: HttpLimits
 }
 
 const EMPTY: Buffer = Buffer.alloc(0);
+
+function findRoute(routes: Routes, pathname: string): { route: Route; key: string } | null {
+  if (Object.hasOwn(routes, pathname)) return { route: routes[pathname] as Route, key: pathname };
+  const slash = pathname.lastIndexOf("/");
+  if (slash <= 0 || slash === pathname.length - 1) return null;
+  const key = `${pathname.slice(0, slash + 1)}*`;
+  return Object.hasOwn(routes, key) ? { route: routes[key] as Route, key } : null;
+}
 
 /** An answer that does not depend on the body: hang up if one is still coming, so it is never read. */
 function refuse(req: IncomingMessage, res: ServerResponse, status: number, code: string, message: string): void {

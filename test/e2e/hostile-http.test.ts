@@ -410,6 +410,33 @@ const CASES: Case[] = [
     }),
     expect: 403,
   },
+  // Download links (GET /files/TOKEN): anything but a link this installation signed is 403, never a 5xx.
+  ...[
+    ["not a token", "GET /files/not-a-token", 403],
+    ["a forged signature", `GET /files/1.1.4102444800.${"A".repeat(43)}`, 403],
+    ["an expired forged signature", `GET /files/1.1.1.${"A".repeat(43)}`, 403],
+    ["a file id past any integer", `GET /files/${"9".repeat(40)}.1.4102444800.${"A".repeat(43)}`, 403],
+    ["a climb out of its folder", "GET /files/..%2f..%2fetc%2fpasswd", 403],
+    ["NUL and non-UTF-8 escapes", "GET /files/%00%ff%c3%b1", 403],
+    ["a 10 KB token", `GET /files/${"1".repeat(10_000)}`, 403],
+    ["HEAD with a forged token", `HEAD /files/1.0.4102444800.${"_".repeat(43)}`, 403],
+    ["two segments", "GET /files/a/b", 404],
+    ["no token", "GET /files/", 404],
+  ].map(
+    ([what, line, status]): Case => ({
+      name: `a download link: ${what}`,
+      request: () => ({ send: [head(`${line} HTTP/1.1`, { Connection: "close" })] }),
+      expect: status as number,
+    }),
+  ),
+  {
+    name: "a body sent to a download link",
+    request: () => ({
+      send: [head("POST /files/1.1.1.x HTTP/1.1", { "Content-Length": 1000, Connection: "close" }), "a".repeat(100)],
+    }),
+    expect: 405,
+    closes: true,
+  },
   {
     name: "100 pipelined requests in one write",
     request: () => ({ send: [head("GET /healthz HTTP/1.1").repeat(100)], answers: 100 }),

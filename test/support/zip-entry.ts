@@ -7,27 +7,44 @@ import { inflateRawSync } from "node:zlib";
 const END_OF_CENTRAL_DIRECTORY = 0x06054b50;
 const CENTRAL_HEADER = 0x02014b50;
 
-export function zipEntryText(path: string, name: string): string {
-  const zip = readFileSync(path);
+export interface ZipFileEntry {
+  name: string;
+  /** The CRC-32 the central directory records for it. */
+  crc: number;
+  data: Buffer;
+}
+
+/** Every entry of a zip, in central-directory order, inflated. */
+export function zipEntries(zip: Buffer, label = "zip"): ZipFileEntry[] {
   const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  if (end < 0 || zip.readUInt32LE(end) !== END_OF_CENTRAL_DIRECTORY) throw new Error(`${path}: not a zip file`);
+  if (end < 0 || zip.readUInt32LE(end) !== END_OF_CENTRAL_DIRECTORY) throw new Error(`${label}: not a zip file`);
+  const entries: ZipFileEntry[] = [];
   let at = zip.readUInt32LE(end + 16);
   for (let i = zip.readUInt16LE(end + 10); i > 0; i--) {
-    if (zip.readUInt32LE(at) !== CENTRAL_HEADER) throw new Error(`${path}: bad central directory`);
+    if (zip.readUInt32LE(at) !== CENTRAL_HEADER) throw new Error(`${label}: bad central directory`);
     const method = zip.readUInt16LE(at + 10);
+    const crc = zip.readUInt32LE(at + 16);
     const compressedSize = zip.readUInt32LE(at + 20);
     const nameLength = zip.readUInt16LE(at + 28);
     const extraLength = zip.readUInt16LE(at + 30);
     const commentLength = zip.readUInt16LE(at + 32);
     const local = zip.readUInt32LE(at + 42);
-    if (zip.toString("utf8", at + 46, at + 46 + nameLength) === name) {
-      const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
-      const data = zip.subarray(start, start + compressedSize);
-      return (method === 0 ? data : inflateRawSync(data)).toString("utf8");
-    }
+    const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    const data = zip.subarray(start, start + compressedSize);
+    entries.push({
+      name: zip.toString("utf8", at + 46, at + 46 + nameLength),
+      crc,
+      data: method === 0 ? data : inflateRawSync(data),
+    });
     at += 46 + nameLength + extraLength + commentLength;
   }
-  throw new Error(`${path}: no entry ${name}`);
+  return entries;
+}
+
+export function zipEntryText(path: string, name: string): string {
+  const entry = zipEntries(readFileSync(path), path).find((e) => e.name === name);
+  if (!entry) throw new Error(`${path}: no entry ${name}`);
+  return entry.data.toString("utf8");
 }
 
 /** The cellXfs <xf> elements of an XLSX's styles.xml, in style-id order. */

@@ -100,4 +100,22 @@ describe("logging", () => {
     for (const secret of ["s3cr3t", "tok3n", "pw@h", "hsm_abc", "sha256=aa", "pw2", "pw3"]) expect(text).not.toContain(secret);
     expect(text).toContain("[redacted]");
   });
+
+  it("download links: 72 hours by default, decimals allowed; PUBLIC_URL without its trailing slash", () => {
+    expect(loadConfig({}).files).toEqual({ signingSecret: null, linkTtlMs: 72 * 3_600_000, publicUrl: null });
+    const c = loadConfig({
+      DOWNLOAD_LINK_TTL_HOURS: "0.5",
+      PUBLIC_URL: "https://bot.example.com/hsm/",
+      FILES_SIGNING_SECRET: "s".repeat(32),
+    });
+    expect(c.files).toEqual({ signingSecret: "s".repeat(32), linkTtlMs: 1_800_000, publicUrl: "https://bot.example.com/hsm" });
+  });
+
+  it("refuses a short signing secret without showing it, a PUBLIC_URL that is not http(s), and a lifetime of 0", () => {
+    expect(() => loadConfig({ FILES_SIGNING_SECRET: "tooshort-s3cr3t" })).toThrow(/FILES_SIGNING_SECRET: must be at least 32/);
+    expect(() => loadConfig({ FILES_SIGNING_SECRET: "tooshort-s3cr3t" })).not.toThrow(/s3cr3t/);
+    expect(() => loadConfig({ PUBLIC_URL: "ftp://bot.example.com" })).toThrow("PUBLIC_URL");
+    expect(() => loadConfig({ PUBLIC_URL: "https://bot.example.com/?x=1" })).toThrow("PUBLIC_URL");
+    expect(() => loadConfig({ DOWNLOAD_LINK_TTL_HOURS: "0" })).toThrow("DOWNLOAD_LINK_TTL_HOURS");
+  });
 });
