@@ -6,6 +6,7 @@ import { generateCommand } from "./cli/generate-command.ts";
 import { progressLine } from "./cli/progress.ts";
 import { scheduleCommand } from "./cli/schedule-command.ts";
 import { slackCommand } from "./cli/slack-command.ts";
+import { teamsCommand } from "./cli/teams-command.ts";
 import { tenantKeyCommand } from "./cli/tenant-key-command.ts";
 import { ConfigError } from "./config.ts";
 import { isLocale, isValidSlug, isValidTimeZone, LOCALES } from "./domain/tenant.ts";
@@ -99,6 +100,7 @@ export function buildProgram(): Command {
   tenant.addCommand(tenantKeyCommand());
 
   program.addCommand(slackCommand());
+  program.addCommand(teamsCommand());
   program.addCommand(scheduleCommand());
 
   program

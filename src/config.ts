@@ -1,5 +1,6 @@
 // The one place that reads the environment. Everything else receives a Config.
 import { z } from "zod";
+import { GUID_PATTERN } from "./domain/entra-id.ts";
 import type { HttpLimits } from "./http/server.ts";
 import { redactDatabaseUrl } from "./store/database-url.ts";
 
@@ -19,6 +20,23 @@ const port = z.coerce.number().int().min(0).max(65_535);
 const positiveInt = z.coerce.number().int().positive();
 /** Seconds, decimals allowed ("0.5"), at most a day. */
 const seconds = z.coerce.number().positive().max(86_400);
+
+/** A Microsoft Entra id (app, tenant, object): a GUID. */
+const guid = z.string().trim().regex(GUID_PATTERN, "must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)");
+
+export const TEAMS_APP_TYPES = ["MultiTenant", "SingleTenant", "UserAssignedMSI"] as const;
+
+/**
+ * The Teams bot's identity. Without an app id, requests cannot be authenticated: the bot is off
+ * unless `allowUnauthenticated` (local runs and tests), and then answers loopback connectors only.
+ */
+export interface TeamsSettings {
+  appId: string | null;
+  appPassword: string | null;
+  appType: (typeof TEAMS_APP_TYPES)[number];
+  appTenantId: string | null;
+  allowUnauthenticated: boolean;
+}
 
 const schema = z.object({
   DATABASE_URL: databaseUrl.default(DEFAULT_DATABASE_URL),
@@ -74,6 +92,20 @@ const schema = z.object({
     .url({ protocol: /^https?$/, message: "must be an http(s) URL such as https://bot.example.com" })
     .refine((v) => !/[?#]/.test(v), "must not have a query or a fragment")
     .optional(),
+  MICROSOFT_APP_ID: guid.optional(),
+  MICROSOFT_APP_PASSWORD: z.string().trim().min(1).optional(),
+  // Checked here because botbuilder reads any other spelling as MultiTenant without a word.
+  MICROSOFT_APP_TYPE: z
+    .string()
+    .trim()
+    .transform((v, ctx) => {
+      const type = TEAMS_APP_TYPES.find((t) => t.toLowerCase() === v.toLowerCase());
+      if (!type) ctx.addIssue({ code: "custom", message: `must be ${TEAMS_APP_TYPES.join(", ")}` });
+      return type ?? "MultiTenant";
+    })
+    .default("MultiTenant"),
+  MICROSOFT_APP_TENANT_ID: guid.optional(),
+  TEAMS_ALLOW_UNAUTHENTICATED: z.enum(["true", "false"], { message: "must be true or false" }).default("false"),
 });
 
 export interface Config {
@@ -99,6 +131,8 @@ export interface Config {
     /** Larger files are refused before uploading (Slack's documented per-file maximum: 1 GiB). */
     maxFileBytes: number;
   } | null;
+  /** Null when the Teams bot is off (no app id, and unauthenticated requests not allowed). */
+  teams: TeamsSettings | null;
   jobs: {
     concurrency: number;
     leaseMs: number;
@@ -165,6 +199,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {})
       "Invalid configuration:\n  SLACK_SIGNING_SECRET: is required with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN to use Socket Mode)",
     );
   }
+  const teams = teamsSettings(s);
   return {
     databaseUrl: s.DATABASE_URL,
     databaseBusyTimeoutMs: s.DATABASE_BUSY_TIMEOUT_MS,
@@ -197,6 +232,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {})
           maxFileBytes: s.SLACK_MAX_FILE_BYTES,
         }
       : null,
+    teams,
     jobs: {
       concurrency: s.JOB_CONCURRENCY,
       leaseMs: s.JOB_LEASE_MS,
@@ -217,6 +253,37 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Env> = {})
       linkTtlMs: Math.round(s.DOWNLOAD_LINK_TTL_HOURS * 3_600_000),
       publicUrl: s.PUBLIC_URL ? s.PUBLIC_URL.replace(/\/+$/, "") : null,
     },
+  };
+}
+
+function teamsSettings(s: z.infer<typeof schema>): TeamsSettings | null {
+  const fail = (problem: string) => {
+    throw new ConfigError(`Invalid configuration:\n  ${problem}`);
+  };
+  const appId = s.MICROSOFT_APP_ID ?? null;
+  const allowUnauthenticated = s.TEAMS_ALLOW_UNAUTHENTICATED === "true";
+  if (!appId) {
+    if (s.MICROSOFT_APP_PASSWORD || s.MICROSOFT_APP_TENANT_ID)
+      fail("MICROSOFT_APP_ID: is required when MICROSOFT_APP_PASSWORD or MICROSOFT_APP_TENANT_ID is set");
+    return allowUnauthenticated
+      ? { appId: null, appPassword: null, appType: s.MICROSOFT_APP_TYPE, appTenantId: null, allowUnauthenticated }
+      : null;
+  }
+  if (allowUnauthenticated)
+    fail("TEAMS_ALLOW_UNAUTHENTICATED: must not be true with MICROSOFT_APP_ID (every request is then authenticated)");
+  const managed = s.MICROSOFT_APP_TYPE === "UserAssignedMSI";
+  if (managed && s.MICROSOFT_APP_PASSWORD)
+    fail("MICROSOFT_APP_PASSWORD: must not be set with MICROSOFT_APP_TYPE=UserAssignedMSI (the managed identity signs in)");
+  if (!managed && !s.MICROSOFT_APP_PASSWORD)
+    fail(`MICROSOFT_APP_PASSWORD: is required with MICROSOFT_APP_ID (MICROSOFT_APP_TYPE=${s.MICROSOFT_APP_TYPE})`);
+  if (s.MICROSOFT_APP_TYPE !== "MultiTenant" && !s.MICROSOFT_APP_TENANT_ID)
+    fail(`MICROSOFT_APP_TENANT_ID: is required with MICROSOFT_APP_TYPE=${s.MICROSOFT_APP_TYPE}`);
+  return {
+    appId,
+    appPassword: s.MICROSOFT_APP_PASSWORD ?? null,
+    appType: s.MICROSOFT_APP_TYPE,
+    appTenantId: s.MICROSOFT_APP_TENANT_ID ?? null,
+    allowUnauthenticated: false,
   };
 }
 

@@ -20,6 +20,7 @@ export const REDACTED_PATHS = [
   "*.appSecret",
   "*.verifyToken",
   "*.password",
+  "*.appPassword",
   "*.authorization",
   "*.databaseUrl",
   "*.connectionString",

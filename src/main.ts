@@ -4,6 +4,8 @@ import { resolve } from "node:path";
 import type { ReportDelivery } from "./chat/conversation.ts";
 import { createSlackApp, type SlackFrontDoor } from "./chat/slack/slack-app.ts";
 import { SlackDelivery } from "./chat/slack/slack-delivery.ts";
+import type { TeamsConnections, TeamsFrontDoor } from "./chat/teams/teams-app.ts";
+import { messagesRoute } from "./chat/teams/teams-endpoint.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import { type FilePublisher, filePublisher } from "./files/published-files.ts";
@@ -47,6 +49,8 @@ export interface AppDeps {
   clock?: Clock;
   /** How often retention and the report-file sweep run after the first time (default 6 hours). */
   housekeepingIntervalMs?: number;
+  /** Stand-ins for the Bot Framework's token endpoints and outbound credentials (tests). */
+  teams?: TeamsConnections;
 }
 
 export async function startApp(config: Config, deps: AppDeps): Promise<RunningApp> {
@@ -114,6 +118,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<RunningAp
     deliveries.slack = new SlackDelivery(slack.app.client, { maxFileBytes: config.slack.maxFileBytes });
   }
   const slackHandle = slack?.handle;
+  const teams = config.teams ? await startTeams(config, deps, { store, clock, onJobQueued: () => runner.wake() }) : null;
 
   const server = createHttpServer(
     {
@@ -133,6 +138,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<RunningAp
             },
           }
         : {}),
+      "/api/messages": messagesRoute(teams?.processor ?? null, log),
       "/webhooks/whatsapp": webhookRoute(webhook),
       "/api/v1/messages": sendRecordsRoute(records),
       [FILES_ROUTE]: filesRoute({ store, reportsDir: resolve(config.reportsDir), secret: filesSecret, now, log }),
@@ -189,4 +195,29 @@ export async function startApp(config: Config, deps: AppDeps): Promise<RunningAp
       return stopping;
     },
   };
+}
+
+/** The Teams bot, loaded only when it is on (botbuilder is large). */
+async function startTeams(
+  config: Config,
+  deps: AppDeps,
+  parts: { store: Store; clock: Clock; onJobQueued: () => void },
+): Promise<TeamsFrontDoor> {
+  const settings = config.teams as NonNullable<Config["teams"]>;
+  if (!settings.appId)
+    deps.log.warn(
+      "TEAMS_ALLOW_UNAUTHENTICATED=true and no MICROSOFT_APP_ID: /api/messages accepts unsigned activities and answers only " +
+        "those whose serviceUrl is on loopback. For local runs and tests only.",
+    );
+  const { createTeamsApp } = await import("./chat/teams/teams-app.ts");
+  return createTeamsApp({
+    settings,
+    connections: deps.teams,
+    store: parts.store,
+    reportSettings: config.reports,
+    maxQueuedPerUser: config.jobs.maxQueuedPerUser,
+    onJobQueued: parts.onJobQueued,
+    log: deps.log,
+    clock: parts.clock,
+  });
 }

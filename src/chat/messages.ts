@@ -182,6 +182,28 @@ export function chatText(locale: Locale): ChatText {
   return locale === "en" ? en : es;
 }
 
+/** What a report form says beside a field left wrong (any platform's form). */
+const FORM_TEXT = {
+  es: {
+    endBeforeStart: "La fecha final es anterior a la inicial.",
+    pickDate: "Elige una fecha.",
+    pickWeekday: "Elige el día de la semana en que se publica.",
+    pickMonthDay: "Elige el día del mes en que se publica.",
+    pickTime: "Elige la hora a la que se publica.",
+  },
+  en: {
+    endBeforeStart: "The end date is before the start date.",
+    pickDate: "Pick a date.",
+    pickWeekday: "Pick the weekday it is posted on.",
+    pickMonthDay: "Pick the day of the month it is posted on.",
+    pickTime: "Pick the time it is posted at.",
+  },
+};
+
+export function formText(locale: Locale) {
+  return FORM_TEXT[locale];
+}
+
 /** The answer to `help`: what the bot does, then both usage lines, with the platform's prefix. */
 export function helpText(locale: Locale, prefix: string): string {
   const t = chatText(locale);

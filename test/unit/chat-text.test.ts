@@ -1,8 +1,9 @@
 // What reaches a chat: other people's words as data (never mentions or links), and lists cut to
 // fit Slack's limits with "y N más" / "and N more".
 import { describe, expect, it } from "vitest";
+import { describeRequest } from "../../src/chat/describe-request.ts";
 import { clip, escapeMarkup, fitList } from "../../src/chat/safe-text.ts";
-import { describeRequest, historyBlocks, SECTION_TEXT_MAX, summaryBlocks } from "../../src/chat/slack/slack-blocks.ts";
+import { historyBlocks, SECTION_TEXT_MAX, summaryBlocks } from "../../src/chat/slack/slack-blocks.ts";
 import type { ReportSummary } from "../../src/domain/report-summary.ts";
 import type { ReportJob } from "../../src/store/report-jobs.ts";
 import { reportRequest } from "../support/report-fixture.ts";

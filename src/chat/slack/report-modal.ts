@@ -1,16 +1,13 @@
 // The form `/hsm-report` opens when it has no text: campaigns, channels, dates, format, language.
 import type { types } from "@slack/bolt";
 import type { Locale } from "../../domain/tenant.ts";
+import type { FormChoices } from "../form-choices.ts";
+import type { FormAnswers, FormSchedule } from "../report-form.ts";
 import { slackText } from "./slack-blocks.ts";
 
 export const MODAL_CALLBACK_ID = "hsm_report_form";
 /** Slack allows at most 100 options in a static select; past that the list is searched as you type. */
 export const STATIC_OPTIONS_MAX = 100;
-
-export interface ModalChoices {
-  campaigns: { label: string; value: string }[];
-  channels: { label: string; value: string }[];
-}
 
 export interface ModalMetadata {
   teamId: string;
@@ -46,7 +43,7 @@ function multiSelect(id: "campaigns" | "channels", label: string, hint: string, 
 
 export function reportModal(
   locale: Locale,
-  choices: ModalChoices,
+  choices: FormChoices,
   range: { from: string; to: string },
   meta: ModalMetadata,
   zone: string,
@@ -189,26 +186,6 @@ function scheduleBlocks(locale: Locale, zone: string) {
   ];
 }
 
-export interface ModalSchedule {
-  frequency: "daily" | "weekly" | "monthly";
-  /** Monday = 0; null when not picked. */
-  weekday: number | null;
-  monthDay: number | "last" | null;
-  time: string | null;
-  zone: string | null;
-}
-
-export interface ModalAnswers {
-  campaigns: string[];
-  channels: string[];
-  from: string | null;
-  to: string | null;
-  format: "xlsx" | "csv";
-  locale: Locale;
-  /** Null: just this once (a report now, not a schedule). */
-  schedule: ModalSchedule | null;
-}
-
 type StateValues = Record<
   string,
   Record<
@@ -223,7 +200,7 @@ type StateValues = Record<
   >
 >;
 
-export function readModal(values: StateValues): ModalAnswers {
+export function readModal(values: StateValues): FormAnswers {
   const pick = (block: string) => values[block]?.[block];
   const selected = (block: string) => (pick(block)?.selected_options ?? []).map((o) => o.value).filter((v) => v !== "-");
   return {
@@ -237,7 +214,7 @@ export function readModal(values: StateValues): ModalAnswers {
   };
 }
 
-function readSchedule(pick: (block: string) => StateValues[string][string] | undefined): ModalSchedule | null {
+function readSchedule(pick: (block: string) => StateValues[string][string] | undefined): FormSchedule | null {
   const frequency = pick("schedule_frequency")?.selected_option?.value;
   if (frequency !== "daily" && frequency !== "weekly" && frequency !== "monthly") return null;
   const weekday = WEEKDAY_VALUES.indexOf(pick("schedule_weekday")?.selected_option?.value ?? "");

@@ -10,12 +10,11 @@ import type { Locale } from "../../domain/tenant.ts";
 import { percent } from "../../reports/summary-plain.ts";
 import { SUMMARY_TEXT } from "../../reports/summary-text.ts";
 import type { ReportJob } from "../../store/report-jobs.ts";
+import { describeRequest, NAME_MAX } from "../describe-request.ts";
 import { clip, escapeMarkup, fitList, shareBudget } from "../safe-text.ts";
 
 /** Slack's limit on a section's text (docs.slack.dev/reference/block-kit/blocks/section-block). */
 export const SECTION_TEXT_MAX = 3000;
-/** One name in a list is cut to this many characters before the list is fitted. */
-const NAME_MAX = 200;
 
 const number = (n: number, locale: Locale) => n.toLocaleString(locale === "es" ? "es-ES" : "en-US");
 
@@ -56,11 +55,6 @@ export const SLACK_TEXT = {
     to: "Hasta",
     format: "Formato",
     lang: "Idioma",
-    endBeforeStart: "La fecha final es anterior a la inicial.",
-    pickDate: "Elige una fecha.",
-    pickWeekday: "Elige el día de la semana en que se publica.",
-    pickMonthDay: "Elige el día del mes en que se publica.",
-    pickTime: "Elige la hora a la que se publica.",
   },
   en: {
     unbound: (team: string) =>
@@ -98,11 +92,6 @@ export const SLACK_TEXT = {
     to: "To",
     format: "Format",
     lang: "Language",
-    endBeforeStart: "The end date is before the start date.",
-    pickDate: "Pick a date.",
-    pickWeekday: "Pick the weekday it is posted on.",
-    pickMonthDay: "Pick the day of the month it is posted on.",
-    pickTime: "Pick the time it is posted at.",
   },
 };
 
@@ -118,20 +107,6 @@ function linkUrl(url: string): string {
 /** A section of mrkdwn; the cut is a last guard: callers fit their text to SECTION_TEXT_MAX. */
 function section(text: string): KnownBlock {
   return { type: "section", text: { type: "mrkdwn", text: clip(text, SECTION_TEXT_MAX) } };
-}
-
-/**
- * A request described in a few words, escaped and at most `budget` characters:
- * "2026-10-01 – 2026-10-31, Campaña chattigo, Cobranza y 3 más, XLSX".
- */
-export function describeRequest(job: Pick<ReportJob, "request">, budget = 1000): string {
-  const r = job.request;
-  const period = `${escapeMarkup(r.from)} – ${escapeMarkup(r.to)}`;
-  const format = r.format.toUpperCase();
-  const filters = [...r.campaigns, ...r.channels, ...r.agents, ...r.templates, ...r.states];
-  if (filters.length === 0) return `${period}, ${format}`;
-  const room = Math.max(0, budget - period.length - format.length - 4);
-  return `${period}, ${fitList(filters, room, { locale: r.locale, render: escapeMarkup, maxItem: NAME_MAX })}, ${format}`;
 }
 
 /** The summary, readable without opening the file: period and zone, filters, states, funnel. */

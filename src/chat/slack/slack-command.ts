@@ -8,14 +8,15 @@ import { isReportError } from "../../domain/report-errors.ts";
 import { failureRef } from "../../jobs/failure-text.ts";
 import { recentJobs } from "../../store/report-jobs.ts";
 import { parseCommand } from "../commands.ts";
+import { describeRequest } from "../describe-request.ts";
+import { formChoices } from "../form-choices.ts";
 import { checkRequest, queueReport, requestFor } from "../intake.ts";
 import { chatText, helpText, reportErrorText, scheduleText } from "../messages.ts";
 import { runScheduleCommand } from "../schedule-commands.ts";
-import { modalChoices } from "./form-choices.ts";
 import { type ModalMetadata, reportModal } from "./report-modal.ts";
 import { type SlackHandlerDeps, slackAccess } from "./slack-access.ts";
 import { announce } from "./slack-announce.ts";
-import { describeRequest, historyBlocks, slackText } from "./slack-blocks.ts";
+import { historyBlocks, slackText } from "./slack-blocks.ts";
 import { slackConversation } from "./slack-conversation.ts";
 import { cannotPostIn } from "./slack-delivery.ts";
 import { scheduleListBlocks } from "./slack-schedule-blocks.ts";
@@ -40,7 +41,7 @@ export function handleSlashCommand(app: App, deps: SlackHandlerDeps): void {
           userId: command.user_id,
           responseUrl: command.response_url ?? null,
         };
-        const choices = await modalChoices(store, tenant.id);
+        const choices = await formChoices(store, tenant.id);
         await client.views.open({
           trigger_id: command.trigger_id,
           view: reportModal(tenant.locale, choices, resolveRange({ kind: "lastDays", days: 7 }, today), meta, tenant.timeZone),

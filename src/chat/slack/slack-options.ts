@@ -2,8 +2,8 @@
 // more than Slack's 100 static options. Same access check as a command: binding and allow-list.
 import type { App } from "@slack/bolt";
 import { failureRef } from "../../jobs/failure-text.ts";
-import { matchingChoices, modalChoices } from "./form-choices.ts";
-import { toOption } from "./report-modal.ts";
+import { formChoices, matchingChoices } from "../form-choices.ts";
+import { STATIC_OPTIONS_MAX, toOption } from "./report-modal.ts";
 import { type SlackHandlerDeps, slackAccess } from "./slack-access.ts";
 
 export function handleOptionLoads(app: App, deps: SlackHandlerDeps): void {
@@ -14,8 +14,8 @@ export function handleOptionLoads(app: App, deps: SlackHandlerDeps): void {
       try {
         const who = await slackAccess(deps.store, body.team?.id ?? body.user?.team_id ?? "", body.user?.id ?? "");
         if ("refusal" in who) return void (await answer([]));
-        const all = (await modalChoices(deps.store, who.tenant.id))[id];
-        await answer(matchingChoices(all, body.value ?? ""));
+        const all = (await formChoices(deps.store, who.tenant.id))[id];
+        await answer(matchingChoices(all, body.value ?? "", STATIC_OPTIONS_MAX));
       } catch (error) {
         deps.log.error({ err: error, ref: failureRef() }, "option load failed");
         await answer([]).catch(() => {});
