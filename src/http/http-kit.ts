@@ -99,17 +99,45 @@ export function sendError(
   sendJson(res, status, { error: code, message, ...extra }, headers);
 }
 
+/** How long a refused upload is still read (and thrown away) after the answer, before hanging up. */
+export const LINGER_MS = 1_000;
+
 /**
  * Answers and hangs up: for a request whose body was not (or not wholly) read. Node would
  * otherwise read the rest to keep the connection alive, which is what an endless body wants.
+ *
+ * The hang-up is a lingering close, as Apache and nginx do it: closing a socket while the client's
+ * upload still sits unread in our receive buffer makes the kernel send a reset, and a reset can
+ * reach the client before it has read our answer, so it would see the connection die with no 413
+ * at all. Instead the answer goes out, our side is shut for writing (the client sees the end of the
+ * answer), and whatever still arrives is discarded for at most LINGER_MS before the socket is
+ * destroyed: bounded time, nothing buffered.
  */
-export function sendErrorAndClose(res: ServerResponse, status: number, code: string, message: string): void {
+export function sendErrorAndClose(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  res.shouldKeepAlive = false;
-  sendError(res, status, code, message, {}, { connection: "close" });
+  const req = res.req as IncomingMessage | undefined;
+  if (!req || req.complete) {
+    res.shouldKeepAlive = false;
+    sendError(res, status, code, message, {}, { ...headers, connection: "close" });
+    return;
+  }
+  // Not `Connection: close`: that makes Node destroy the socket the moment the answer is written.
+  res.once("finish", () => {
+    const socket = req.socket;
+    socket.end();
+    req.resume();
+    setTimeout(() => socket.destroy(), LINGER_MS).unref();
+  });
+  sendError(res, status, code, message, {}, headers);
 }
 
 /** 503 with Retry-After: the caller (Meta, our platform) should come back, and will be served then. */

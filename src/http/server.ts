@@ -143,8 +143,8 @@ export function createHttpServer(routes: Routes, log: Logger, limits: HttpLimits
       const verdict = await route.guard(req);
       if ("refuse" in verdict) {
         const { status, code, message, headers } = verdict.refuse;
-        if (announcesBody(req)) res.shouldKeepAlive = false;
-        sendError(res, status, code, message, {}, { ...headers, ...(announcesBody(req) ? { connection: "close" } : {}) });
+        if (announcesBody(req)) sendErrorAndClose(res, status, code, message, headers);
+        else sendError(res, status, code, message, {}, headers);
         return;
       }
       guarded = verdict.pass;
