@@ -68,7 +68,7 @@ const schema = z.object({
   SLACK_SIGNING_SECRET: z.string().trim().min(1).optional(),
   SLACK_APP_TOKEN: z.string().trim().startsWith("xapp-", "must be an app-level token (xapp-…)").optional(),
   SLACK_API_URL: z.url().default("https://slack.com/api/"),
-  JOB_CONCURRENCY: positiveInt.default(2),
+  JOB_CONCURRENCY: z.coerce.number().int().min(0).default(2),
   JOB_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
   JOB_PROGRESS_INTERVAL_MS: z.coerce.number().int().min(0).default(3000),
   JOB_POLL_MS: z.coerce.number().int().min(10).default(1000),

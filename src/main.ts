@@ -5,6 +5,7 @@ import type { ReportDelivery } from "./chat/conversation.ts";
 import { createSlackApp, type SlackFrontDoor } from "./chat/slack/slack-app.ts";
 import { SlackDelivery } from "./chat/slack/slack-delivery.ts";
 import type { TeamsConnections, TeamsFrontDoor } from "./chat/teams/teams-app.ts";
+import { TeamsDelivery } from "./chat/teams/teams-delivery.ts";
 import { messagesRoute } from "./chat/teams/teams-endpoint.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
@@ -118,7 +119,8 @@ export async function startApp(config: Config, deps: AppDeps): Promise<RunningAp
     deliveries.slack = new SlackDelivery(slack.app.client, { maxFileBytes: config.slack.maxFileBytes });
   }
   const slackHandle = slack?.handle;
-  const teams = config.teams ? await startTeams(config, deps, { store, clock, onJobQueued: () => runner.wake() }) : null;
+  const teams = config.teams ? await startTeams(config, deps, { store, clock, files, onJobQueued: () => runner.wake() }) : null;
+  if (teams) deliveries.teams = new TeamsDelivery(teams, files);
 
   const server = createHttpServer(
     {
@@ -186,6 +188,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<RunningAp
         await slack?.stop();
         await scheduler.stop();
         await runner.stop();
+        await teams?.idle();
         await housekeeping.stop();
         await ingest.drain();
         ingest.stop();
@@ -201,7 +204,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<RunningAp
 async function startTeams(
   config: Config,
   deps: AppDeps,
-  parts: { store: Store; clock: Clock; onJobQueued: () => void },
+  parts: { store: Store; clock: Clock; files: FilePublisher; onJobQueued: () => void },
 ): Promise<TeamsFrontDoor> {
   const settings = config.teams as NonNullable<Config["teams"]>;
   if (!settings.appId)
@@ -219,5 +222,6 @@ async function startTeams(
     onJobQueued: parts.onJobQueued,
     log: deps.log,
     clock: parts.clock,
+    files: parts.files,
   });
 }

@@ -43,3 +43,9 @@ export function readDownloadToken(token: string, secret: Buffer): DownloadClaim 
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
   return { fileId, jobId: jobId === 0 ? null : jobId, expiresAt: new Date(expires * 1000) };
 }
+
+/** The expiry a token states, unverified: only to tell a person until when their link works. */
+export function statedExpiry(token: string): Date | null {
+  const m = TOKEN.exec(token);
+  return m ? new Date(Number(m[3]) * 1000) : null;
+}

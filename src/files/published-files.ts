@@ -8,12 +8,13 @@
 import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
 import { chmod, copyFile, link, mkdir, rm, stat } from "node:fs/promises";
-import { extname, join } from "node:path";
+import { extname, join, resolve, sep } from "node:path";
 import type { Clock } from "../clock.ts";
 import { REPORT_FILE_MODE } from "../reports/report-file.ts";
+import { isStoreUnavailable } from "../store/errors.ts";
 import type { SqlStore } from "../store/open-sql.ts";
-import { forgetPublishedFile, insertPublishedFile } from "../store/published-files.ts";
-import { signDownloadToken } from "./download-token.ts";
+import { findPublishedFile, forgetPublishedFile, insertPublishedFile, type PublishedFileRow } from "../store/published-files.ts";
+import { readDownloadToken, signDownloadToken } from "./download-token.ts";
 
 /** Under REPORTS_DIR; the leftover-file sweep looks only at REPORTS_DIR itself, never in here. */
 export const PUBLISHED_DIR = "published";
@@ -81,8 +82,10 @@ export async function publishFile(store: SqlStore, input: PublishInput): Promise
     throw error;
   }
   const token = signDownloadToken({ fileId, jobId: input.jobId, expiresAt }, input.secret);
-  return { url: `${input.publicUrl.replace(/\/+$/, "")}/files/${token}`, token, expiresAt };
+  return { url: linkFor(input.publicUrl, token), token, expiresAt };
 }
+
+const linkFor = (publicUrl: string, token: string) => `${publicUrl.replace(/\/+$/, "")}/files/${token}`;
 
 async function linkOrCopy(source: string, target: string): Promise<void> {
   try {
@@ -96,9 +99,48 @@ async function linkOrCopy(source: string, target: string): Promise<void> {
   await chmod(target, REPORT_FILE_MODE);
 }
 
+/** Why a link gives no file: malformed or tampered (403), expired (410), gone (404), database down (503). */
+export type LinkRefusal = "invalid" | "expired" | "gone" | "unavailable";
+
+export type PublishedLookup = { file: PublishedFileRow; path: string } | { refused: LinkRefusal };
+
+/**
+ * The file a download token names, judged as the link is: the token before the database (a
+ * malformed or tampered one, or an expired one, costs no query), then the row it must match, and a
+ * path that stays inside REPORTS_DIR/published. The file itself may still be missing on disk.
+ */
+export async function findPublishedByToken(
+  store: SqlStore,
+  token: string,
+  options: { secret: Buffer; now: Date; reportsDir: string },
+): Promise<PublishedLookup> {
+  const claim = readDownloadToken(token, options.secret);
+  if (!claim) return { refused: "invalid" };
+  if (claim.expiresAt.getTime() <= options.now.getTime()) return { refused: "expired" };
+  let row: PublishedFileRow | null;
+  try {
+    row = await findPublishedFile(store, claim.fileId);
+  } catch (error) {
+    if (isStoreUnavailable(error)) return { refused: "unavailable" };
+    throw error;
+  }
+  // A valid MAC for a row that says otherwise was made for another database with the same secret.
+  if (!row || row.deletedAt || row.jobId !== claim.jobId || row.expiresAt.getTime() !== claim.expiresAt.getTime()) {
+    return { refused: "gone" };
+  }
+  const publishedDir = resolve(options.reportsDir, PUBLISHED_DIR) + sep;
+  const path = resolve(options.reportsDir, row.path);
+  if (!path.startsWith(publishedDir)) return { refused: "gone" };
+  return { file: row, path };
+}
+
 /** What the chat adapters hold: publishFile with the installation's settings filled in. */
 export interface FilePublisher {
   publish(file: { sourcePath: string; fileName: string; jobId: number | null; tenantId: number }): Promise<PublishedLink>;
+  /** The published file a token names (for a Teams upload after the person accepted it). */
+  find(token: string): Promise<PublishedLookup>;
+  /** The download link of a token: PUBLIC_URL/files/TOKEN. */
+  linkFor(token: string): string;
 }
 
 export function filePublisher(
@@ -106,6 +148,9 @@ export function filePublisher(
   options: { reportsDir: string; ttlMs: number; secret: Buffer; clock: Clock; publicUrl: () => string },
 ): FilePublisher {
   return {
+    find: (token) =>
+      findPublishedByToken(store, token, { secret: options.secret, now: options.clock.now(), reportsDir: options.reportsDir }),
+    linkFor: (token) => linkFor(options.publicUrl(), token),
     publish: (file) =>
       publishFile(store, {
         ...file,

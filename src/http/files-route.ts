@@ -7,14 +7,10 @@
 // so its length and bytes are those of one file even if the sweep removes it meanwhile.
 import { type FileHandle, open } from "node:fs/promises";
 import type { ServerResponse } from "node:http";
-import { resolve, sep } from "node:path";
 import { pipeline } from "node:stream/promises";
-import { readDownloadToken } from "../files/download-token.ts";
-import { PUBLISHED_DIR } from "../files/published-files.ts";
+import { findPublishedByToken } from "../files/published-files.ts";
 import type { Logger } from "../log.ts";
-import { isStoreUnavailable } from "../store/errors.ts";
 import type { SqlStore } from "../store/open-sql.ts";
-import { findPublishedFile, type PublishedFileRow } from "../store/published-files.ts";
 import type { Handler, Route } from "./server.ts";
 
 /** The route's key: one path segment after /files/ (server.ts matches `…/*` keys so). */
@@ -44,22 +40,13 @@ export function filesRoute(options: FilesRouteOptions): Route {
 }
 
 function serveFile({ store, reportsDir, secret, now, log }: FilesRouteOptions): Handler {
-  const publishedDir = resolve(reportsDir, PUBLISHED_DIR) + sep;
   return async ({ req, res, url }) => {
-    const claim = readDownloadToken(url.pathname.slice(PREFIX.length), secret);
-    if (!claim) return refuse(res, 403, FILE_REFUSALS.invalid);
-    if (claim.expiresAt.getTime() <= now().getTime()) return refuse(res, 410, FILE_REFUSALS.expired);
-    const row = await lookUp(store, claim.fileId);
-    if (row === "unavailable") return refuse(res, 503, FILE_REFUSALS.unavailable, { "retry-after": "5" });
-    // A valid MAC for a row that says otherwise was made for another database with the same secret.
-    if (!row || row.deletedAt || row.jobId !== claim.jobId || row.expiresAt.getTime() !== claim.expiresAt.getTime()) {
-      return refuse(res, 404, FILE_REFUSALS.gone);
+    const found = await findPublishedByToken(store, url.pathname.slice(PREFIX.length), { secret, now: now(), reportsDir });
+    if ("refused" in found) {
+      const status = { invalid: 403, expired: 410, gone: 404, unavailable: 503 }[found.refused];
+      return refuse(res, status, FILE_REFUSALS[found.refused], found.refused === "unavailable" ? { "retry-after": "5" } : {});
     }
-    const path = resolve(reportsDir, row.path);
-    if (!path.startsWith(publishedDir)) {
-      log.warn({ file: row.id }, "a published file's path is outside REPORTS_DIR/published: not served");
-      return refuse(res, 404, FILE_REFUSALS.gone);
-    }
+    const { file: row, path } = found;
     let handle: FileHandle;
     try {
       handle = await open(path, "r");
@@ -91,16 +78,6 @@ function serveFile({ store, reportsDir, secret, now, log }: FilesRouteOptions): 
       if (!streaming) await handle.close().catch(() => {});
     }
   };
-}
-
-/** The file's row; "unavailable" when the database is down (503), any other failure thrown (a bug). */
-async function lookUp(store: SqlStore, id: number): Promise<PublishedFileRow | null | "unavailable"> {
-  try {
-    return await findPublishedFile(store, id);
-  } catch (error) {
-    if (isStoreUnavailable(error)) return "unavailable";
-    throw error;
-  }
 }
 
 /** Links are credentials: no cache keeps the file, no page it opens learns the URL. */

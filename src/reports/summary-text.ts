@@ -1,4 +1,6 @@
 // Words of the summary ("Resumen" / "Summary"), in both languages.
+import { STATE_LABELS } from "../domain/labels.ts";
+import type { ReportSummary } from "../domain/report-summary.ts";
 import type { Locale } from "../domain/tenant.ts";
 
 export const SUMMARY_TEXT = {
@@ -83,4 +85,16 @@ export const SUMMARY_TEXT = {
 export function messagesSheetName(locale: Locale, index: number): string {
   const base = SUMMARY_TEXT[locale].messagesSheet;
   return index === 0 ? base : `${base} (${index + 1})`;
+}
+
+/** The summary's filters as label and values, in the order every rendering shows them (empty = all). */
+export function summaryFilters(s: ReportSummary): [label: string, values: readonly string[]][] {
+  const t = SUMMARY_TEXT[s.locale];
+  return [
+    [t.campaigns, s.filters.campaigns],
+    [t.channels, s.filters.channels],
+    [t.agents, s.filters.agents],
+    [t.templates, s.filters.templates],
+    [t.states, s.filters.states.map((st) => STATE_LABELS[s.locale][st])],
+  ];
 }

@@ -3,7 +3,6 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runDemo } from "../../src/demo/run-demo.ts";
 import { localDate } from "../../src/domain/local-time.ts";
@@ -13,6 +12,7 @@ import { startTestApp, type TestApp } from "../support/app.ts";
 import { DATABASES, type TestDatabase } from "../support/databases.ts";
 import { type FakeSlack, startFakeSlack } from "../support/fake-slack.ts";
 import { runCli } from "../support/server-process.ts";
+import { sheetRows } from "../support/sheet-rows.ts";
 import { interactionBody, postSigned, SIGNING_SECRET, slackSignature, slashCommandBody, TEAM } from "../support/slack.ts";
 
 const DEMO_MESSAGES = 4000;
@@ -25,20 +25,6 @@ async function until<T>(what: string, probe: () => T | undefined | null | false,
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
-}
-
-async function sheetRows(bytes: Buffer): Promise<unknown[][]> {
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(bytes as unknown as ArrayBuffer);
-  return wb.worksheets
-    .filter((w) => w.name.startsWith("Mensajes"))
-    .flatMap((w) => {
-      const rows: unknown[][] = [];
-      w.eachRow((r) => {
-        rows.push((r.values as unknown[]).slice(1));
-      });
-      return rows;
-    });
 }
 
 describe.each(DATABASES)("Slack app on $kind", ({ fresh }) => {

@@ -98,6 +98,9 @@ describe.each(DATABASES)("Teams bot on $kind", ({ fresh }) => {
       TEAMS_ALLOW_UNAUTHENTICATED: "true",
       REPORTS_DIR: mkdtempSync(join(tmpdir(), "hsm-teams-reports-")),
       JOB_POLL_MS: "50",
+      // What the bot answers is this file's subject; jobs stay queued (teams-delivery.test.ts runs them).
+      JOB_CONCURRENCY: "0",
+      JOB_MAX_QUEUED_PER_USER: "100",
     });
     await runDemo(app.store, { messages: 1000, windowDays: 30, now: new Date() });
     demoId = (await app.store.prisma.tenant.findUniqueOrThrow({ where: { slug: "demo" } })).id;

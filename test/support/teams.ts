@@ -123,3 +123,40 @@ export async function postActivity(appUrl: string, activity: Record<string, unkn
   }
   return { status: res.status, text, json };
 }
+
+const CONSENT = fixture("teams-file-consent.docs-example.json") as Record<string, Record<string, unknown>>;
+
+/**
+ * The `fileConsent/invoke` Teams sends when the person answers a FileConsentCard, as the sample:
+ * the card's context comes back, and on accept the upload session's `uploadInfo` (its uploadUrl
+ * pointing where the test wants the bytes).
+ */
+export function fileConsentInvoke(
+  answer: { action: "accept" | "decline"; context: unknown; consentCardId: string; uploadUrl?: string; name?: string },
+  who: Who,
+): Record<string, unknown> {
+  const sample = structuredClone(answer.action === "accept" ? CONSENT.invoke_on_accept : CONSENT.invoke_on_decline) as {
+    name: string;
+    value: Record<string, unknown> & { uploadInfo?: Record<string, unknown> };
+  };
+  const { text: _t, textFormat: _f, ...rest } = base(who);
+  const value = { ...sample.value, context: answer.context };
+  if (value.uploadInfo) {
+    value.uploadInfo = {
+      ...value.uploadInfo,
+      uploadUrl: answer.uploadUrl,
+      name: answer.name ?? value.uploadInfo.name,
+      fileType: String(answer.name ?? "")
+        .split(".")
+        .pop(),
+    };
+  }
+  return {
+    ...rest,
+    type: "invoke",
+    name: sample.name,
+    value,
+    replyToId: answer.consentCardId,
+    conversation: { conversationType: "personal", id: PERSONAL_CONVERSATION, tenantId: who.aadTenant ?? AAD_TENANT },
+  };
+}

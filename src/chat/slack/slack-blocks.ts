@@ -8,7 +8,7 @@ import { STATES } from "../../domain/lifecycle.ts";
 import type { ReportSummary } from "../../domain/report-summary.ts";
 import type { Locale } from "../../domain/tenant.ts";
 import { percent } from "../../reports/summary-plain.ts";
-import { SUMMARY_TEXT } from "../../reports/summary-text.ts";
+import { SUMMARY_TEXT, summaryFilters } from "../../reports/summary-text.ts";
 import type { ReportJob } from "../../store/report-jobs.ts";
 import { describeRequest, NAME_MAX } from "../describe-request.ts";
 import { clip, escapeMarkup, fitList, shareBudget } from "../safe-text.ts";
@@ -113,13 +113,7 @@ function section(text: string): KnownBlock {
 export function summaryBlocks(s: ReportSummary): KnownBlock[] {
   const t = SUMMARY_TEXT[s.locale];
   const n = (v: number) => number(v, s.locale);
-  const filters = [
-    [t.campaigns, s.filters.campaigns],
-    [t.channels, s.filters.channels],
-    [t.agents, s.filters.agents],
-    [t.templates, s.filters.templates],
-    [t.states, s.filters.states.map((st) => STATE_LABELS[s.locale][st])],
-  ] as const;
+  const filters = summaryFilters(s);
   const head = [
     `*${t.title}* · ${t.applied}: *${escapeMarkup(s.applied.from)} – ${escapeMarkup(s.applied.to)}* (${escapeMarkup(s.tenant.timeZone)})`,
     ...(s.clamped && s.dataStartDate ? [escapeMarkup(t.clamped(s.dataStartDate))] : []),

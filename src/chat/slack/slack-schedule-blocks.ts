@@ -2,16 +2,15 @@
 // besides the report (which schedule, the period, the change against the one before, lateness,
 // missed periods), and a failed run's Retry button.
 import type { types } from "@slack/bolt";
-import { comparePeriods } from "../../domain/period-comparison.ts";
 import type { ReportSummary } from "../../domain/report-summary.ts";
-import { periodWords, scheduleLine } from "../../domain/schedule-words.ts";
 import type { ScheduledPost } from "../../domain/scheduled-post.ts";
 import type { Locale } from "../../domain/tenant.ts";
 import type { ReportJob } from "../../store/report-jobs.ts";
-import { reportCommandText, SLACK_PREFIX } from "../commands.ts";
+import { SLACK_PREFIX } from "../commands.ts";
 import { scheduleText } from "../messages.ts";
 import { clip, escapeMarkup } from "../safe-text.ts";
 import type { ScheduleListing } from "../schedule-commands.ts";
+import { scheduledPostFacts } from "../scheduled-post-lines.ts";
 import { SECTION_TEXT_MAX } from "./slack-blocks.ts";
 
 type KnownBlock = types.KnownBlock;
@@ -73,48 +72,13 @@ export function scheduleListBlocks(title: string, listing: readonly ScheduleList
 /** Lines a scheduled post carries above the report's summary. */
 export function scheduledPostLines(job: ReportJob, post: ScheduledPost, summary: ReportSummary | null): string[] {
   const locale = job.request.locale;
-  const t = scheduleText(locale);
-  const zone = post.rule.timeZone;
   const by = post.createdBy
     ? locale === "es"
       ? ` · creado por <@${escapeMarkup(post.createdBy)}>`
       : ` · created by <@${escapeMarkup(post.createdBy)}>`
     : "";
-  const lines = [
-    `*${escapeMarkup(scheduleLine(post.rule, locale))}*${by} · #${post.scheduleId}`,
-    `${escapeMarkup(capitalized(periodWords(post.from, post.to, locale)))} (${escapeMarkup(zone)})`,
-  ];
-  if (summary && post.previous && summary.totals.total > 0) {
-    const c = comparePeriods(summary.totals, post.previous.totals, post.previous.from, post.previous.to);
-    lines.push(`${t.rateChanges(c)} · ${escapeMarkup(against(c.previousFrom, c.previousTo, locale))}`);
-  }
-  if (post.late) {
-    const fire = new Intl.DateTimeFormat("en-CA", {
-      timeZone: zone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    }).formatToParts(post.fireAt);
-    const part = (type: string) => fire.find((p) => p.type === type)?.value ?? "";
-    lines.push(t.late(`${part("year")}-${part("month")}-${part("day")}`, `${part("hour")}:${part("minute")}`, zone));
-  }
-  if (post.missed.length > 0) {
-    const r = job.request;
-    const first = post.missed[0] as { from: string; to: string };
-    const command = reportCommandText(SLACK_PREFIX, first, {
-      campaigns: r.campaigns,
-      channels: r.channels,
-      agents: r.agents,
-      states: r.states,
-      format: r.format,
-      locale: r.locale,
-    });
-    lines.push(t.missed(post.missed, command));
-  }
-  return lines;
+  const facts = scheduledPostFacts(job, post, summary, SLACK_PREFIX);
+  return [`*${facts.schedule}*${by} · #${post.scheduleId}`, ...facts.lines];
 }
 
 export function scheduledPostBlocks(job: ReportJob, post: ScheduledPost, summary: ReportSummary | null): KnownBlock[] {
@@ -137,16 +101,4 @@ export function retryBlocks(text: string, runId: number, locale: Locale): KnownB
       ],
     },
   ];
-}
-
-/** "against December 1, 2026"; "frente al 1 de diciembre de 2026", "frente al período del 16 al 22 de noviembre de 2026". */
-function against(from: string, to: string, locale: Locale): string {
-  const words = periodWords(from, to, locale);
-  if (locale === "en") return `against ${words}`;
-  // Spanish contracts "a el" to "al", and "del 16 al 22" needs a noun before it ("frente a del …" is not Spanish).
-  return from === to ? `frente al ${words.replace(/^el /, "")}` : `frente al período ${words}`;
-}
-
-function capitalized(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -1,7 +1,7 @@
 // What every Teams handler needs, and the access check they all go through (messages, the card's
 // submission, its typeahead): the Microsoft 365 tenant's binding and the tenant's allow-list, read
 // from the activity botbuilder authenticated.
-import type { Activity } from "botbuilder";
+import type { Activity, InvokeResponse, TurnContext } from "botbuilder";
 import type { Logger } from "../../log.ts";
 import type { ReportSettings } from "../../reports/plan.ts";
 import { tenantForWorkspace } from "../../store/chat-bindings.ts";
@@ -20,6 +20,8 @@ export interface TeamsHandlerDeps {
   onJobQueued: () => void;
   log: Logger;
   now: () => Date;
+  /** Answers a FileConsentCard (file-consent.ts); without it such invokes are botbuilder's. */
+  fileConsent?: (context: TurnContext) => InvokeResponse;
 }
 
 export interface TeamsAsker {

@@ -10,10 +10,12 @@ import type { Activity, CloudAdapter, TurnContext } from "botbuilder";
 import type { Clock } from "../../clock.ts";
 import type { TeamsSettings } from "../../config.ts";
 import type { ConversationRef } from "../../domain/conversation-ref.ts";
+import type { FilePublisher } from "../../files/published-files.ts";
 import type { Logger } from "../../log.ts";
 import type { ReportSettings } from "../../reports/plan.ts";
 import type { Store } from "../../store/open-store.ts";
 import { ShimResponse, shimRequest } from "./express-shim.ts";
+import { answerFileConsent } from "./file-consent.ts";
 import { createCloudAdapter, type TeamsConnections, withPassage } from "./teams-adapter.ts";
 import { HsmTeamsBot } from "./teams-bot.ts";
 import { botReference } from "./teams-conversation.ts";
@@ -34,6 +36,8 @@ export interface TeamsAppDeps {
   onJobQueued: () => void;
   log: Logger;
   clock: Clock;
+  /** Published report files: what a personal chat's accepted FileConsentCard uploads. */
+  files?: FilePublisher;
 }
 
 /** Where to post: a new message in the conversation, or an answer in the thread the ref was taken in. */
@@ -57,6 +61,8 @@ export interface TeamsFrontDoor {
     logic: (context: TurnContext) => Promise<void>,
     options?: PostOptions,
   ): Promise<void>;
+  /** Resolves once the work started after a turn (file uploads after a consent) has ended. */
+  idle(): Promise<void>;
 }
 
 /** The connector client botbuilder puts on a turn (botframework-connector's ConnectorClient, in part). */
@@ -75,6 +81,13 @@ export function createTeamsApp(deps: TeamsAppDeps): TeamsFrontDoor {
     teamsLog.error({ err: error, activityType: context.activity.type }, "Teams turn failed");
     throw error;
   };
+  // Work a turn starts and does not wait for (an upload after a file consent).
+  const background = new Set<Promise<void>>();
+  const track = (work: Promise<void>) => {
+    background.add(work);
+    void work.finally(() => background.delete(work));
+  };
+  const files = deps.files;
   const bot = new HsmTeamsBot({
     store: deps.store,
     reportSettings: deps.reportSettings,
@@ -82,6 +95,12 @@ export function createTeamsApp(deps: TeamsAppDeps): TeamsFrontDoor {
     onJobQueued: deps.onJobQueued,
     log: teamsLog,
     now: () => deps.clock.now(),
+    ...(files
+      ? {
+          fileConsent: (context: TurnContext) =>
+            answerFileConsent({ store: deps.store, files, teams: door, log: teamsLog, track }, context),
+        }
+      : {}),
   });
   const appId = settings.appId ?? "";
 
@@ -113,11 +132,14 @@ export function createTeamsApp(deps: TeamsAppDeps): TeamsFrontDoor {
     ...(context.activity.from ? { recipient: context.activity.from } : {}),
   });
 
-  return {
+  const door: TeamsFrontDoor = {
     adapter,
     appId,
     processor,
     continueConversation,
+    async idle() {
+      while (background.size > 0) await Promise.allSettled([...background]);
+    },
     async send(ref, activity, options) {
       let id = "";
       await continueConversation(
@@ -146,4 +168,5 @@ export function createTeamsApp(deps: TeamsAppDeps): TeamsFrontDoor {
       );
     },
   };
+  return door;
 }

@@ -4,6 +4,7 @@
 import { type InvokeResponse, TeamsActivityHandler, type TurnContext } from "botbuilder";
 import { failureRef } from "../../jobs/failure-text.ts";
 import { chatText } from "../messages.ts";
+import { FILE_CONSENT_INVOKE } from "./file-consent.ts";
 import { isCardSubmission } from "./report-card.ts";
 import { type TeamsHandlerDeps, teamsAccess } from "./teams-access.ts";
 import { handleSubmission } from "./teams-form.ts";
@@ -27,6 +28,7 @@ export class HsmTeamsBot extends TeamsActivityHandler {
 
   protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
     if (context.activity.name === SEARCH_INVOKE) return answerSearch(this.#deps, context);
+    if (context.activity.name === FILE_CONSENT_INVOKE && this.#deps.fileConsent) return this.#deps.fileConsent(context);
     return super.onInvokeActivity(context);
   }
 
