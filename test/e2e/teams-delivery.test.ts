@@ -32,6 +32,7 @@ import {
   PERSONAL_CONVERSATION,
   personalMessage,
   postActivity,
+  USER_ID,
 } from "../support/teams.ts";
 
 const ZONE = "America/Lima";
@@ -381,6 +382,46 @@ describe.each(DATABASES)("Teams delivery on $kind", ({ fresh }) => {
     expect(text).toContain(`Período del reporte: **${period.from} – ${period.to}** (${ZONE})`);
     expect(cardOf(final).actions?.[0]?.title).toBe("Descargar");
     expect(await prisma().scheduleRun.count({ where: { scheduleId: id } })).toBe(1);
+  });
+
+  it("a schedule whose channel the bot was removed from tells its creator in a 1:1 chat, and posts nothing", async () => {
+    const hhmm = new Intl.DateTimeFormat("en-GB", {
+      timeZone: ZONE,
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    }).format(new Date(Date.now() + 6 * 3_600_000));
+    await postActivity(app.url, channelMention(`schedule daily ${hhmm}`, who()));
+    const schedules = await listSchedules(app.store, { platform: "teams", conversationId: CHANNEL });
+    const id = Math.max(...schedules.map((s) => s.id));
+    const rule = ruleOf(await prisma().schedule.findUniqueOrThrow({ where: { id } }));
+    await prisma().schedule.update({
+      where: { id },
+      data: { nextRunAt: new Date(lastFireAtOrBefore(rule, Date.now()) as number) },
+    });
+    const since = connector.calls.length;
+    connector.removedFrom.add(CHANNEL);
+    try {
+      await app.schedulerTick();
+      const runs = await until("the run to end", async () => {
+        const r = await prisma().scheduleRun.findMany({ where: { scheduleId: id } });
+        return r.length && r.every((x) => x.outcome !== "queued") ? r : null;
+      });
+      expect(runs.map((r) => r.outcome)).toEqual(["failed"]);
+    } finally {
+      connector.removedFrom.delete(CHANNEL);
+    }
+    const direct = connector.created.at(-1);
+    expect(direct?.parameters).toMatchObject({ isGroup: false, members: [{ id: USER_ID }], tenantId: AAD_TENANT });
+    const told = connector.calls.slice(since).filter((c) => c.conversationId === direct?.id);
+    expect(told.map((c) => cardText(c))).toEqual([
+      [
+        `No pude publicar el reporte programado #${id} en su canal de Teams: ya no puedo escribir en ese canal (quizá me quitaron o se archivó). ` +
+          `Vuelve a agregarme al canal, o elimina el reporte con \`@hsm-report schedule delete ${id}\`.`,
+      ],
+    ]);
+    // Nothing reached the channel.
+    expect(connector.calls.slice(since).filter((c) => c.conversationId.startsWith(CHANNEL))).toEqual([]);
   });
 });
 

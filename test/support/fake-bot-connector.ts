@@ -34,6 +34,10 @@ export interface FakeBotConnector {
   /** An upload URL as a fileConsent/invoke's uploadInfo names one; what is PUT to it lands in `uploads`. */
   uploadUrl(name: string): string;
   uploads: Map<string, ConsentUpload>;
+  /** Conversations the bot was removed from: posts and updates there get Teams' 403 BotNotInConversationRoster. */
+  removedFrom: Set<string>;
+  /** 1:1 conversations the bot created (POST /v3/conversations), with what it asked for. */
+  created: { id: string; parameters: Record<string, unknown> }[];
   /** Messages the bot posted (new ones and replies), in order. */
   posts(): ConnectorCall[];
   close(): Promise<void>;
@@ -56,6 +60,8 @@ const RANGE = /^bytes (\d+)-(\d+)\/(\d+)$/;
 export async function startFakeBotConnector(): Promise<FakeBotConnector> {
   const calls: ConnectorCall[] = [];
   const uploads = new Map<string, ConsentUpload>();
+  const removedFrom = new Set<string>();
+  const created: { id: string; parameters: Record<string, unknown> }[] = [];
   let next = 1;
   const server: Server = createServer(async (req, res) => {
     const body = await readBytes(req);
@@ -88,6 +94,11 @@ export async function startFakeBotConnector(): Promise<FakeBotConnector> {
       res.writeHead(status, { "content-type": "application/json" });
       res.end(JSON.stringify(body));
     };
+    if (url.pathname.replace(/\/$/, "") === "/v3/conversations" && req.method === "POST") {
+      const id = `a:direct-${created.length + 1}`;
+      created.push({ id, parameters: JSON.parse(raw) });
+      return reply(201, { id });
+    }
     if (!match || (req.method !== "POST" && req.method !== "PUT")) return reply(404, { error: { code: "NotFound" } });
     let activity: Record<string, unknown>;
     try {
@@ -98,6 +109,11 @@ export async function startFakeBotConnector(): Promise<FakeBotConnector> {
     const conversationId = decodeURIComponent(match[1] as string);
     const activityId = match[2] ? decodeURIComponent(match[2]) : null;
     if (req.method === "PUT" && !activityId) return reply(405, { error: { code: "MethodNotAllowed" } });
+    if (removedFrom.has(conversationId.split(";")[0] as string)) {
+      return reply(403, {
+        error: { code: "BotNotInConversationRoster", message: "The bot is not part of the conversation roster." },
+      });
+    }
     const id = req.method === "PUT" ? (activityId as string) : `1${String(next++).padStart(12, "0")}`;
     calls.push({ method: req.method, path: url.pathname, conversationId, activityId, headers: req.headers, activity, id });
     reply(req.method === "PUT" ? 200 : 201, { id });
@@ -108,6 +124,8 @@ export async function startFakeBotConnector(): Promise<FakeBotConnector> {
     url: `http://127.0.0.1:${port}/`,
     calls,
     uploads,
+    removedFrom,
+    created,
     uploadUrl: (name) => `http://127.0.0.1:${port}/upload/${encodeURIComponent(name)}`,
     posts: () => calls.filter((c) => c.method === "POST"),
     close: () =>

@@ -61,6 +61,11 @@ export interface TeamsFrontDoor {
     logic: (context: TurnContext) => Promise<void>,
     options?: PostOptions,
   ): Promise<void>;
+  /**
+   * Writes to the person the ref names (its `userId`: who made a schedule, say) in a 1:1 chat with
+   * the bot, which Teams creates or finds; for when the conversation itself no longer takes posts.
+   */
+  sendDirect(ref: ConversationRef, activity: Partial<Activity>): Promise<void>;
   /** Resolves once the work started after a turn (file uploads after a consent) has ended. */
   idle(): Promise<void>;
 }
@@ -137,6 +142,30 @@ export function createTeamsApp(deps: TeamsAppDeps): TeamsFrontDoor {
     appId,
     processor,
     continueConversation,
+    async sendDirect(ref, activity) {
+      const e = ref.extra;
+      if (!e.userId || !e.serviceUrl) throw new Error("the conversation names no person to write to");
+      const tenantId = e.tenantId ?? ref.workspaceId;
+      await adapter.createConversationAsync(
+        appId,
+        e.channelId || "msteams",
+        e.serviceUrl,
+        undefined as unknown as string, // the connector's default audience, as for any other post
+        {
+          isGroup: false,
+          bot: { id: e.botId ?? "", name: e.botName ?? "" },
+          members: [{ id: e.userId, name: e.userName ?? "" }],
+          tenantId,
+          channelData: { tenant: { id: tenantId } },
+        } as Parameters<CloudAdapter["createConversationAsync"]>[4],
+        async (context) => {
+          await connectorOf(context).conversations.sendToConversation(
+            context.activity.conversation.id,
+            addressed(context, activity),
+          );
+        },
+      );
+    },
     async idle() {
       while (background.size > 0) await Promise.allSettled([...background]);
     },

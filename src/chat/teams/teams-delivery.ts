@@ -28,6 +28,7 @@ import { teamsText, utcMinute } from "./teams-text.ts";
 export interface TeamsPoster {
   send(ref: ConversationRef, activity: Partial<Activity>, options?: PostOptions): Promise<string>;
   update(ref: ConversationRef, activityId: string, activity: Partial<Activity>, options?: PostOptions): Promise<void>;
+  sendDirect?(ref: ConversationRef, activity: Partial<Activity>): Promise<void>;
 }
 
 interface MessageRef {
@@ -145,9 +146,16 @@ export class TeamsDelivery implements ReportDelivery {
     const text = job.post
       ? scheduleText(locale).runFailed(job.post.scheduleId, problem.text, TEAMS_PREFIX)
       : teamsText(locale).failed(problem.text);
-    // The bot is no longer in the conversation: there is nobody to tell there (Teams offers no way
-    // to write to a person the bot has no chat with); the job's row and the log keep why.
-    if (problem.code === "teams_not_in_conversation") return;
+    if (problem.code === "teams_not_in_conversation") {
+      // The bot is no longer in the conversation: a schedule's creator hears it in a 1:1 chat; a
+      // request's asker cannot be reached there either (the job's row and the log keep why).
+      if (job.post && this.teams.sendDirect) {
+        const where = locale === "es" ? "su canal de Teams" : "its Teams channel";
+        const said = scheduleText(locale).cannotPost(job.post.scheduleId, where, TEAMS_PREFIX);
+        await this.teams.sendDirect(job.conversation, textCard([said], { attention: true }));
+      }
+      return;
+    }
     if (ref) return this.#update(job, ref, textCard([text], { attention: true }));
     await this.teams.send(job.conversation, textCard([text], { attention: true }), { inThread: !job.scheduleRunId });
   }
