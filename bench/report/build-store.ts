@@ -4,6 +4,7 @@
 
 import { DEMO_AGENTS, DEMO_CAMPAIGNS, DEMO_CHANNELS, DEMO_TEMPLATES, demoMessage } from "../../src/demo/demo-data.ts";
 import { evidenceOf, type MetaEvent } from "../../src/domain/lifecycle.ts";
+import { addDays, localDate } from "../../src/domain/local-time.ts";
 import { detectOutboundError } from "../../src/domain/send-checks.ts";
 import { toMetaEvent } from "../../src/domain/webhook-events.ts";
 import { parseSendRecord } from "../../src/ingest/parse-send-record.ts";
@@ -112,4 +113,23 @@ export function benchDatabaseUrl(kind: "sqlite" | "postgresql", work: string, po
   const u = new URL(postgres);
   u.searchParams.set("schema", "bench_report");
   return u.toString();
+}
+
+/**
+ * The whole store as one report range, in the tenant's own dates, a day either side (a request may
+ * cover at most 366 days, so "2000-01-01..2099-12-31" is refused as a person's would be).
+ */
+export async function wholeStoreRange(
+  store: Store,
+  tenant: { id: number; timeZone: string },
+): Promise<{ from: string; to: string }> {
+  const span = await store.prisma.message.aggregate({
+    where: { tenantId: tenant.id },
+    _min: { queuedAt: true },
+    _max: { queuedAt: true },
+  });
+  return {
+    from: addDays(localDate((span._min.queuedAt as Date).getTime(), tenant.timeZone), -1),
+    to: addDays(localDate((span._max.queuedAt as Date).getTime(), tenant.timeZone), 1),
+  };
 }

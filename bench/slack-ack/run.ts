@@ -11,7 +11,7 @@ import { openStore } from "../../src/store/open-store.ts";
 import { startFakeSlack } from "../../test/support/fake-slack.ts";
 import { startServerProcess } from "../../test/support/server-process.ts";
 import { postSigned, SIGNING_SECRET, slashCommandBody, TEAM } from "../../test/support/slack.ts";
-import { BENCH_TENANT, benchDatabaseUrl, buildStore, messageCount } from "../report/build-store.ts";
+import { BENCH_TENANT, benchDatabaseUrl, buildStore, messageCount, wholeStoreRange } from "../report/build-store.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -36,6 +36,7 @@ async function benchOne(kind: "sqlite" | "postgresql") {
     await buildStore(store, N, new Date(), (line) => console.log(line));
   }
   const tenant = await store.prisma.tenant.findUniqueOrThrow({ where: { slug: BENCH_TENANT } });
+  const { from, to } = await wholeStoreRange(store, tenant);
   await bindSlackWorkspace(store, TEAM, tenant.id, new Date());
   await store.prisma.reportJob.deleteMany({ where: { tenantId: tenant.id } });
   await store.close();
@@ -52,10 +53,14 @@ async function benchOne(kind: "sqlite" | "postgresql") {
   });
   try {
     const started = performance.now();
-    const first = await postSigned(server.url, slashCommandBody("2000-01-01..2099-12-31 format:xlsx", { channel_id: "C0BIG" }));
+    const first = await postSigned(server.url, slashCommandBody(`${from}..${to} format:xlsx`, { channel_id: "C0BIG" }));
     if (first.status !== 200) throw new Error(`report request refused: ${first.status} ${first.text}`);
     // Wait until the report is really being generated (its first progress update).
-    while (!slack.callsTo("chat.update").some((c) => c.args.channel === "C0BIG")) await new Promise((r) => setTimeout(r, 20));
+    const deadline = Date.now() + 120_000;
+    while (!slack.callsTo("chat.update").some((c) => c.args.channel === "C0BIG")) {
+      if (Date.now() > deadline) throw new Error(`the report never started: ${JSON.stringify(slack.calls.slice(-3))}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
 
     // What people send while it runs, short of asking for more reports (each would be another job
     // competing for the same two cores): help, history, a typo, and the form.

@@ -10,14 +10,13 @@ import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { addDays, localDate } from "../../src/domain/local-time.ts";
 import { packageRoot } from "../../src/package-root.ts";
 import { bindWorkspace } from "../../src/store/chat-bindings.ts";
 import { openStore, type Store } from "../../src/store/open-store.ts";
 import { startFakeBotConnector } from "../../test/support/fake-bot-connector.ts";
 import { startServerProcess } from "../../test/support/server-process.ts";
 import { AAD_TENANT, CHANNEL, CHANNEL_THREAD, channelMention, personalMessage, postActivity } from "../../test/support/teams.ts";
-import { BENCH_TENANT, benchDatabaseUrl, buildStore, messageCount } from "../report/build-store.ts";
+import { BENCH_TENANT, benchDatabaseUrl, buildStore, messageCount, wholeStoreRange } from "../report/build-store.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -114,14 +113,7 @@ async function benchOne(kind: "sqlite" | "postgresql"): Promise<boolean> {
     await buildStore(setup, N, new Date(), (line) => console.log(line));
   }
   const tenant = await setup.prisma.tenant.findUniqueOrThrow({ where: { slug: BENCH_TENANT } });
-  // The whole store, in the tenant's own dates (a report covers at most a year; the store, 30 days).
-  const span = await setup.prisma.message.aggregate({
-    where: { tenantId: tenant.id },
-    _min: { queuedAt: true },
-    _max: { queuedAt: true },
-  });
-  const from = addDays(localDate((span._min.queuedAt as Date).getTime(), tenant.timeZone), -1);
-  const to = addDays(localDate((span._max.queuedAt as Date).getTime(), tenant.timeZone), 1);
+  const { from, to } = await wholeStoreRange(setup, tenant);
   await bindWorkspace(setup, "teams", AAD_TENANT, tenant.id, new Date());
   await setup.prisma.reportJob.deleteMany({ where: { tenantId: tenant.id } });
   await setup.close();

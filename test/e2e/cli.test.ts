@@ -223,7 +223,7 @@ describe("demo", () => {
     } finally {
       await db.drop();
     }
-  });
+  }, 180_000); // two demo runs of 50,000 messages: CPU-bound, and the suite runs files side by side
 });
 
 describe.each(DATABASES)("keys, Slack access and retention on $kind", ({ fresh }) => {
