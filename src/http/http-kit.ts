@@ -106,12 +106,13 @@ export const LINGER_MS = 1_000;
  * Answers and hangs up: for a request whose body was not (or not wholly) read. Node would
  * otherwise read the rest to keep the connection alive, which is what an endless body wants.
  *
- * The hang-up is a lingering close, as Apache and nginx do it: closing a socket while the client's
+ * The answer says `Connection: close`, so no client sends another request on this connection. The
+ * hang-up is a lingering close, as Apache and nginx do it: closing a socket while the client's
  * upload still sits unread in our receive buffer makes the kernel send a reset, and a reset can
  * reach the client before it has read our answer, so it would see the connection die with no 413
- * at all. Instead the answer goes out, our side is shut for writing (the client sees the end of the
- * answer), and whatever still arrives is discarded for at most LINGER_MS before the socket is
- * destroyed: bounded time, nothing buffered.
+ * at all. Instead our side is shut for writing once the answer is out (the client sees its end),
+ * whatever still arrives is discarded, and the socket is destroyed LINGER_MS later: bounded time,
+ * nothing buffered.
  */
 export function sendErrorAndClose(
   res: ServerResponse,
@@ -124,20 +125,19 @@ export function sendErrorAndClose(
     res.destroy();
     return;
   }
+  res.shouldKeepAlive = false;
   const req = res.req as IncomingMessage | undefined;
-  if (!req || req.complete) {
-    res.shouldKeepAlive = false;
-    sendError(res, status, code, message, {}, { ...headers, connection: "close" });
-    return;
-  }
-  // Not `Connection: close`: that makes Node destroy the socket the moment the answer is written.
-  res.once("finish", () => {
+  if (req && !req.complete) {
     const socket = req.socket;
-    socket.end();
-    req.resume();
-    setTimeout(() => socket.destroy(), LINGER_MS).unref();
-  });
-  sendError(res, status, code, message, {}, headers);
+    // Node ends a `Connection: close` answer with socket.destroySoon(), which destroys the socket as
+    // soon as the answer is written: on this socket it only shuts the writing side.
+    socket.destroySoon = () => {
+      socket.end();
+      req.resume();
+    };
+    res.once("finish", () => setTimeout(() => socket.destroy(), LINGER_MS).unref());
+  }
+  sendError(res, status, code, message, {}, { ...headers, connection: "close" });
 }
 
 /** 503 with Retry-After: the caller (Meta, our platform) should come back, and will be served then. */

@@ -485,6 +485,22 @@ describe.each(DATABASES)("hostile requests on $kind", ({ fresh }) => {
     await db?.drop();
   });
 
+  it("a client that keeps its connections alive gets every refusal of a body, never a reset", async () => {
+    // fetch pools its connections: a refusal must say it closes its connection, or the next request
+    // is sent on a socket being torn down and fails with ECONNRESET.
+    const statuses: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const res = await fetch(`${server.url}/api/v1/messages`, {
+        method: "POST",
+        headers: { authorization: "Bearer hsm_not-a-key", "content-type": "application/json" },
+        body: JSON.stringify({ records: [] }),
+      });
+      await res.arrayBuffer();
+      statuses.push(res.status);
+    }
+    expect(statuses).toEqual(Array(20).fill(401));
+  });
+
   it(`answers each of ${CASES.length} hostile requests as documented, and keeps serving`, async () => {
     expect(CASES.length).toBeGreaterThanOrEqual(40);
     const results = await Promise.all(CASES.map(async (c) => ({ c, r: await rawExchange(port, c.request(key)) })));
@@ -495,6 +511,9 @@ describe.each(DATABASES)("hostile requests on $kind", ({ fresh }) => {
         problems.push(`answered ${statuses.join(",") || "nothing"}, expected ${c.expect}`);
       if (statuses.some((s) => s >= 500 && s !== 503)) problems.push("a 5xx");
       if (c.closes && !r.closedByServer) problems.push("the server kept the connection open");
+      // A client that keeps connections alive must learn this one is closing, or it reuses it.
+      if (c.closes && r.status !== 0 && !/\r\nconnection: close\r\n/i.test(r.text))
+        problems.push("the answer did not say Connection: close");
       if (c.withinMs && r.ms > c.withinMs) problems.push(`took ${Math.round(r.ms)} ms (limit ${c.withinMs})`);
       return problems.length ? [`${c.name}: ${problems.join("; ")}`] : [];
     });
