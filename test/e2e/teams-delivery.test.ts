@@ -19,7 +19,7 @@ import { listSchedules, ruleOf } from "../../src/store/schedules.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
 import { DATABASES, type TestDatabase } from "../support/databases.ts";
 import { type ConnectorCall, type FakeBotConnector, startFakeBotConnector } from "../support/fake-bot-connector.ts";
-import { runCli } from "../support/server-process.ts";
+import { runCliAsync } from "../support/server-process.ts";
 import { sheetRows } from "../support/sheet-rows.ts";
 import { until } from "../support/slack-fixture.ts";
 import {
@@ -70,11 +70,14 @@ describe.each(DATABASES)("Teams delivery on $kind", ({ fresh }) => {
   const prisma = () => app.store.prisma;
 
   /** What `hsm-report generate` writes for the demo tenant and this range. */
-  function generated(from: string, to: string, format: "csv" | "xlsx", extra: string[] = []): Buffer {
+  async function generated(from: string, to: string, format: "csv" | "xlsx", extra: string[] = []): Promise<Buffer> {
     const out = join(mkdtempSync(join(tmpdir(), "hsm-gen-")), `generated.${format}`);
-    const cli = runCli(["generate", "--tenant", "demo", "--from", from, "--to", to, "--format", format, "-o", out, ...extra], {
-      DATABASE_URL: db.url,
-    });
+    const cli = await runCliAsync(
+      ["generate", "--tenant", "demo", "--from", from, "--to", to, "--format", format, "-o", out, ...extra],
+      {
+        DATABASE_URL: db.url,
+      },
+    );
     expect(cli.status, cli.stderr).toBe(0);
     return readFileSync(out);
   }
@@ -148,7 +151,7 @@ describe.each(DATABASES)("Teams delivery on $kind", ({ fresh }) => {
     expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8");
     expect(res.headers.get("content-disposition")).toMatch(/^attachment; filename="hsm-report-demo-.*\.csv"/);
     const bytes = Buffer.from(await res.arrayBuffer());
-    expect(bytes.equals(generated(from, to, "csv"))).toBe(true);
+    expect(bytes.equals(await generated(from, to, "csv"))).toBe(true);
 
     // The link is a credential: one character changed is refused, and so is the same file past its expiry.
     const token = String(download?.url).split("/files/")[1] as string;
@@ -218,7 +221,7 @@ describe.each(DATABASES)("Teams delivery on $kind", ({ fresh }) => {
     expect(uploaded?.bytes.length).toBe(stored.fileBytes);
     // An XLSX records when it was made, so generate's is compared row by row.
     const { from, to } = range();
-    expect(await sheetRows(uploaded?.bytes as Buffer)).toEqual(await sheetRows(generated(from, to, "xlsx")));
+    expect(await sheetRows(uploaded?.bytes as Buffer)).toEqual(await sheetRows(await generated(from, to, "xlsx")));
     // The consent card's buttons are replaced by what happened.
     const replaced = await until("the consent card replaced", () =>
       callsIn(PERSONAL_CONVERSATION, since).find((c) => c.method === "PUT" && c.activityId === consentCardId),
@@ -237,7 +240,7 @@ describe.each(DATABASES)("Teams delivery on $kind", ({ fresh }) => {
     const consent = attachmentOf(consentPost);
     const name = String(consent?.name);
     const { from, to } = range();
-    const expected = generated(from, to, "csv");
+    const expected = await generated(from, to, "csv");
 
     const accepted = await postActivity(
       app.url,
@@ -332,7 +335,7 @@ describe.each(DATABASES)("Teams delivery on $kind", ({ fresh }) => {
     const download = cardOf(summary).actions?.[0];
     expect(download?.title).toBe("Download");
     const bytes = Buffer.from(await (await fetch(String(download?.url))).arrayBuffer());
-    const expected = generated(from, to, "csv", [
+    const expected = await generated(from, to, "csv", [
       "--campaign",
       "Campaña chattigo",
       "--campaign",

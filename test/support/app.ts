@@ -23,6 +23,10 @@ export async function startTestApp(
       HOST: "127.0.0.1",
       WHATSAPP_APP_SECRET: APP_SECRET,
       WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN,
+      // Tests run the CLI with spawnSync, which stops this process, in-process server included, for
+      // seconds: a pooled connection whose keep-alive timeout fell due meanwhile is closed by the
+      // server right as the client reuses it (ECONNRESET). Idle connections outlive any CLI run here.
+      HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: "120",
       ...env,
     },
   );

@@ -27,6 +27,34 @@ export function runCli(args: string[], env: Record<string, string> = {}, cwd = R
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/**
+ * Runs the CLI to completion without blocking this process: for tests that also run a server in
+ * process, whose timers (keep-alive timeouts among them) must keep running meanwhile.
+ */
+export function runCliAsync(
+  args: string[],
+  env: Record<string, string> = {},
+  cwd = ROOT,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd,
+      env: { ...process.env, LOG_LEVEL: "warn", ...env },
+      timeout: 120_000,
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding("utf8").on("data", (d: string) => {
+      stderr += d;
+    });
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
 export interface ServerProcess {
   url: string;
   child: ChildProcess;

@@ -3,6 +3,7 @@
 // bot, a card's Action.Submit, a typeahead search. Only the fields a test is about are changed;
 // `serviceUrl` points at the test's fake Bot Connector.
 import { readFileSync } from "node:fs";
+import { request } from "node:http";
 
 const fixture = (name: string) =>
   JSON.parse(readFileSync(new URL(`../fixtures/teams/${name}`, import.meta.url), "utf8")) as Record<string, unknown>;
@@ -108,20 +109,44 @@ export function searchInvoke(dataset: string, queryText: string, who: Who): Reco
   };
 }
 
-export async function postActivity(appUrl: string, activity: Record<string, unknown>, headers: Record<string, string> = {}) {
-  const res = await fetch(`${appUrl}/api/messages`, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...headers },
-    body: JSON.stringify(activity),
+/**
+ * POSTs an activity to /api/messages on a connection of its own, as the Bot Connector service may,
+ * and reads the answer.
+ */
+export function postActivity(
+  appUrl: string,
+  activity: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; text: string; json: Record<string, unknown> | null }> {
+  const body = JSON.stringify(activity);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${appUrl}/api/messages`,
+      {
+        method: "POST",
+        agent: false,
+        headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)), ...headers },
+      },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8").on("data", (d: string) => {
+          text += d;
+        });
+        res.on("end", () => {
+          let json: Record<string, unknown> | null = null;
+          try {
+            json = text ? JSON.parse(text) : null;
+          } catch {
+            json = null;
+          }
+          resolve({ status: res.statusCode ?? 0, text, json });
+        });
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
   });
-  const text = await res.text();
-  let json: Record<string, unknown> | null = null;
-  try {
-    json = text ? JSON.parse(text) : null;
-  } catch {
-    json = null;
-  }
-  return { status: res.status, text, json };
 }
 
 const CONSENT = fixture("teams-file-consent.docs-example.json") as Record<string, Record<string, unknown>>;
