@@ -191,6 +191,13 @@ async function startServer(databaseUrl: string): Promise<Server> {
   };
 }
 
+/** CPU time (user + system) a process has used so far, in seconds, all its threads included. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  // utime and stime are fields 14 and 15 of the whole line, in clock ticks (100 a second here).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /** Peak resident set size of a process so far (VmHWM), in MB. */
 function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
@@ -293,7 +300,11 @@ async function benchOne(kind: "sqlite" | "postgresql") {
       for (const [level, concurrency] of LEVELS.entries()) {
         const stream = eventStream(level * MESSAGES, MESSAGES);
         const list = signAll(bodies(stream));
+        const serverCpu = cpuSeconds(server.pid);
+        const clientCpu = process.cpuUsage();
         const result = await drive(server.url, list, concurrency);
+        const serverCpuUsed = cpuSeconds(server.pid) - serverCpu;
+        const clientCpuUsed = (({ user, system }) => (user + system) / 1e6)(process.cpuUsage(clientCpu));
         const rss = peakRssMb(server.pid);
         const rate = stream.length / result.seconds;
         const target = TARGETS[kind][concurrency];
@@ -305,6 +316,9 @@ async function benchOne(kind: "sqlite" | "postgresql") {
         );
         console.log(
           `  ${mark(result.p99 < P99_TARGET_MS)} p99 latency ${result.p99.toFixed(1).padStart(8)} ms         target < ${P99_TARGET_MS} (p50 ${result.p50.toFixed(1)} ms)`,
+        );
+        console.log(
+          `       CPU         server ${((100 * serverCpuUsed) / result.seconds).toFixed(0)} % of a core (${((1e6 * serverCpuUsed) / stream.length).toFixed(0)} µs an event), this client ${((100 * clientCpuUsed) / result.seconds).toFixed(0)} %`,
         );
         console.log(
           `  ${mark(rss < RSS_TARGET_MB)} peak RSS    ${rss.toFixed(0).padStart(8)} MB         target < ${RSS_TARGET_MB}`,
