@@ -2,6 +2,8 @@
 // pass before it is queued (names, dates, the XLSX row limit), and the queue with its per-person
 // limit. Platform handlers only translate their payloads to and from these.
 import type { ConversationRef } from "../domain/conversation-ref.ts";
+import { localDate } from "../domain/local-time.ts";
+import { resolveRange } from "../domain/relative-range.ts";
 import type { ReportRequest } from "../domain/report-request.ts";
 import { chooseFormat } from "../reports/engine.ts";
 import { planReport, type ReportSettings } from "../reports/plan.ts";
@@ -11,6 +13,7 @@ import type { Store } from "../store/open-store.ts";
 import { queueJob, type ReportJob } from "../store/report-jobs.ts";
 import { countMessages } from "../store/report-source.ts";
 import type { Tenant } from "../store/tenants.ts";
+import type { Command } from "./commands.ts";
 
 export type Access = { tenant: Tenant } | { refused: "unbound" } | { refused: "not_allowed"; tenant: Tenant };
 
@@ -23,6 +26,20 @@ export async function checkAccess(store: Store, platform: string, bound: Tenant 
 
 export function requestFor(tenant: Tenant, input: Omit<ReportRequest, "tenant" | "allowCsvFallback">): ReportRequest {
   return { tenant: tenant.slug, allowCsvFallback: false, ...input };
+}
+
+/** The report a typed command asks for, its dates read in the tenant's zone on `now`'s day there. */
+export function requestFromCommand(tenant: Tenant, parsed: Extract<Command, { kind: "report" }>, now: Date): ReportRequest {
+  return requestFor(tenant, {
+    ...resolveRange(parsed.range, localDate(now.getTime(), tenant.timeZone)),
+    campaigns: parsed.campaigns,
+    channels: parsed.channels,
+    agents: parsed.agents,
+    templates: [],
+    states: parsed.states,
+    format: parsed.format ?? "xlsx",
+    locale: parsed.locale ?? tenant.locale,
+  });
 }
 
 /**

@@ -23,8 +23,8 @@ const es = {
     `Uso: \`${prefix} schedule daily|weekly mon|monthly 1|monthly last HH:MM ` +
     `[campaign:"…"] [channel:…] [agent:"…"] [state:…] [format:xlsx|csv] [lang:es|en] [tz:Área/Ciudad]\` · ` +
     `\`${prefix} schedules\` · \`${prefix} schedule pause|resume|run|delete N\``,
+  helpTitle: "Reporte de gestión HSM",
   help: (p: string) =>
-    "*Reporte de gestión HSM*\n" +
     `• \`${p}\` sin texto abre un formulario.\n` +
     `• \`${p} last 7d campaign:"Campaña chattigo" format:csv\` genera un reporte (por defecto: últimos 7 días, XLSX).\n` +
     "• Períodos: `today`/`hoy`, `yesterday`/`ayer`, `last 7d`/`últimos 7d`, `last week`/`semana pasada`, " +
@@ -109,8 +109,8 @@ const en: ChatText = {
     `Usage: \`${prefix} schedule daily|weekly mon|monthly 1|monthly last HH:MM ` +
     `[campaign:"…"] [channel:…] [agent:"…"] [state:…] [format:xlsx|csv] [lang:es|en] [tz:Area/City]\` · ` +
     `\`${prefix} schedules\` · \`${prefix} schedule pause|resume|run|delete N\``,
+  helpTitle: "HSM management report",
   help: (p) =>
-    "*HSM management report*\n" +
     `• \`${p}\` with no text opens a form.\n` +
     `• \`${p} last 7d campaign:"Campaña chattigo" format:csv\` makes a report (default: last 7 days, XLSX).\n` +
     "• Periods: `today`, `yesterday`, `last 7d`, `last week`, `last month`, `this month`, `2026-10-01..2026-10-31`.\n" +
@@ -204,10 +204,56 @@ export function formText(locale: Locale) {
   return FORM_TEXT[locale];
 }
 
+/** The form's "schedule this" part (Slack's modal, Teams' card), saying where the bot posts. */
+const SCHEDULE_FORM_TEXT = {
+  es: {
+    header: "Programar este reporte",
+    hint: (where: string) =>
+      `Elige una frecuencia para que el bot lo publique solo en ${where}; las fechas de arriba no se usan entonces.`,
+    places: { channel: "este canal", conversation: "esta conversación" },
+    frequency: "Frecuencia",
+    once: "Solo esta vez",
+    daily: "Diario (el día anterior)",
+    weekly: "Semanal (la semana anterior)",
+    monthly: "Mensual (el mes anterior)",
+    weekday: "Día de la semana (semanal)",
+    day: "Día del mes (mensual)",
+    last: "Último día",
+    time: "Hora",
+    zone: "Zona horaria",
+    days: ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"],
+  },
+  en: {
+    header: "Schedule this report",
+    hint: (where: string) => `Choose a frequency and the bot posts it by itself in ${where}; the dates above are not used then.`,
+    places: { channel: "this channel", conversation: "this conversation" },
+    frequency: "Frequency",
+    once: "Just this once",
+    daily: "Daily (the day before)",
+    weekly: "Weekly (the week before)",
+    monthly: "Monthly (the month before)",
+    weekday: "Weekday (weekly)",
+    day: "Day of the month (monthly)",
+    last: "Last day",
+    time: "Time",
+    zone: "Time zone",
+    days: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+  },
+};
+
+/** The schedule part's words; `where` is the place the bot posts in, as the platform calls it. */
+export function scheduleFormText(locale: Locale, where: "channel" | "conversation") {
+  const { hint, places, ...words } = SCHEDULE_FORM_TEXT[locale];
+  return { ...words, hint: hint(places[where]) };
+}
+
+/** Weekday values in schedule forms, Monday first (as FormSchedule.weekday counts). */
+export const FORM_WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
+
 /** The answer to `help`: what the bot does, then both usage lines, with the platform's prefix. */
-export function helpText(locale: Locale, prefix: string): string {
+export function helpText(locale: Locale, prefix: string, strong = (title: string) => `*${title}*`): string {
   const t = chatText(locale);
-  return `${t.help(prefix)}\n${t.usage(prefix)}\n${t.scheduleUsage(prefix)}`;
+  return `${strong(t.helpTitle)}\n${t.help(prefix)}\n${t.usage(prefix)}\n${t.scheduleUsage(prefix)}`;
 }
 
 /** A report error as the person in the chat should read it. */

@@ -175,9 +175,11 @@ describe.each(DATABASES)("Teams bot on $kind", ({ fresh }) => {
     expect(job?.request).toMatchObject({ ...range, format: "csv" });
   });
 
-  it("help answers with the commands in the Teams prefix", async () => {
+  it("help answers with the commands in the Teams prefix, its title in Teams' bold", async () => {
     const { posts } = await send(channelMention("help", who()));
-    expect(posts.map((p) => p.activity.text)).toEqual([helpText("es", "@hsm-report")]);
+    expect(posts.map((p) => p.activity.text)).toEqual([helpText("es", "@hsm-report", (title) => `**${title}**`)]);
+    // Teams' markdown reads *one star* as italics: the title is in two.
+    expect(String(posts[0]?.activity.text)).toMatch(/^\*\*Reporte de gestión HSM\*\*\n/);
     expect(String(posts[0]?.activity.text)).toContain("`@hsm-report schedule daily 08:00`");
   });
 

@@ -2,6 +2,7 @@
 import type { types } from "@slack/bolt";
 import type { Locale } from "../../domain/tenant.ts";
 import type { FormChoices } from "../form-choices.ts";
+import { FORM_WEEKDAYS, scheduleFormText } from "../messages.ts";
 import type { FormAnswers, FormSchedule } from "../report-form.ts";
 import { slackText } from "./slack-blocks.ts";
 
@@ -99,44 +100,11 @@ export function reportModal(
   } as types.View;
 }
 
-const SCHEDULE_WORDS = {
-  es: {
-    header: "Programar este reporte",
-    hint: "Elige una frecuencia para que el bot lo publique solo en este canal; las fechas de arriba no se usan entonces.",
-    frequency: "Frecuencia",
-    once: "Solo esta vez",
-    daily: "Diario (el día anterior)",
-    weekly: "Semanal (la semana anterior)",
-    monthly: "Mensual (el mes anterior)",
-    weekday: "Día de la semana (semanal)",
-    day: "Día del mes (mensual)",
-    last: "Último día",
-    time: "Hora",
-    zone: "Zona horaria",
-    days: ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"],
-  },
-  en: {
-    header: "Schedule this report",
-    hint: "Choose a frequency and the bot posts it by itself in this channel; the dates above are not used then.",
-    frequency: "Frequency",
-    once: "Just this once",
-    daily: "Daily (the day before)",
-    weekly: "Weekly (the week before)",
-    monthly: "Monthly (the month before)",
-    weekday: "Weekday (weekly)",
-    day: "Day of the month (monthly)",
-    last: "Last day",
-    time: "Time",
-    zone: "Time zone",
-    days: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
-  },
-};
-
-const WEEKDAY_VALUES = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+const WEEKDAY_VALUES: readonly string[] = FORM_WEEKDAYS;
 
 /** The form's "schedule this" part: frequency, weekday or day, time and zone. */
 function scheduleBlocks(locale: Locale, zone: string) {
-  const w = SCHEDULE_WORDS[locale];
+  const w = scheduleFormText(locale, "channel");
   const option = (value: string, text: string) => ({ text: { type: "plain_text" as const, text }, value });
   const select = (id: string, label: string, options: ReturnType<typeof option>[], initial?: string) => ({
     type: "input",

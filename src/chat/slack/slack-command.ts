@@ -10,7 +10,7 @@ import { recentJobs } from "../../store/report-jobs.ts";
 import { parseCommand } from "../commands.ts";
 import { describeRequest } from "../describe-request.ts";
 import { formChoices } from "../form-choices.ts";
-import { checkRequest, queueReport, requestFor } from "../intake.ts";
+import { checkRequest, queueReport, requestFromCommand } from "../intake.ts";
 import { chatText, helpText, reportErrorText, scheduleText } from "../messages.ts";
 import { runScheduleCommand } from "../schedule-commands.ts";
 import { type ModalMetadata, reportModal } from "./report-modal.ts";
@@ -81,16 +81,7 @@ export function handleSlashCommand(app: App, deps: SlackHandlerDeps): void {
           : undefined;
         return void (await ack({ response_type: "ephemeral", text, ...(blocks ? { blocks } : {}) }));
       }
-      const request = requestFor(tenant, {
-        ...resolveRange(parsed.range, today),
-        campaigns: parsed.campaigns,
-        channels: parsed.channels,
-        agents: parsed.agents,
-        templates: [],
-        states: parsed.states,
-        format: parsed.format ?? "xlsx",
-        locale: parsed.locale ?? tenant.locale,
-      });
+      const request = requestFromCommand(tenant, parsed, now());
       try {
         await checkRequest(store, request, deps.reportSettings);
       } catch (error) {

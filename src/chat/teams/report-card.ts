@@ -7,6 +7,7 @@
 // problem beside its field when a submission is refused.
 import type { Locale } from "../../domain/tenant.ts";
 import type { Choice, FormChoices } from "../form-choices.ts";
+import { FORM_WEEKDAYS, scheduleFormText } from "../messages.ts";
 import type { FormAnswers, FormErrors, FormField, FormSchedule } from "../report-form.ts";
 import { clip } from "../safe-text.ts";
 
@@ -17,7 +18,7 @@ export const STATIC_CHOICES_MAX = 100;
 export const SEARCH_RESULTS_MAX = 15;
 export const ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive";
 
-const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
+const WEEKDAYS = FORM_WEEKDAYS;
 
 const WORDS = {
   es: {
@@ -30,20 +31,6 @@ const WORDS = {
     to: "Hasta",
     format: "Formato",
     lang: "Idioma",
-    scheduleHeader: "Programar este reporte",
-    scheduleHint:
-      "Elige una frecuencia para que el bot lo publique solo en esta conversación; las fechas de arriba no se usan entonces.",
-    frequency: "Frecuencia",
-    once: "Solo esta vez",
-    daily: "Diario (el día anterior)",
-    weekly: "Semanal (la semana anterior)",
-    monthly: "Mensual (el mes anterior)",
-    weekday: "Día de la semana (semanal)",
-    day: "Día del mes (mensual)",
-    last: "Último día",
-    time: "Hora",
-    zone: "Zona horaria",
-    days: ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"],
   },
   en: {
     title: "HSM management report",
@@ -55,19 +42,6 @@ const WORDS = {
     to: "To",
     format: "Format",
     lang: "Language",
-    scheduleHeader: "Schedule this report",
-    scheduleHint: "Choose a frequency and the bot posts it by itself in this conversation; the dates above are not used then.",
-    frequency: "Frequency",
-    once: "Just this once",
-    daily: "Daily (the day before)",
-    weekly: "Weekly (the week before)",
-    monthly: "Monthly (the month before)",
-    weekday: "Weekday (weekly)",
-    day: "Day of the month (monthly)",
-    last: "Last day",
-    time: "Time",
-    zone: "Time zone",
-    days: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
   },
 };
 
@@ -154,6 +128,7 @@ export function reportCard(input: {
   intro?: string;
 }): { contentType: string; content: Record<string, unknown> } {
   const w = WORDS[input.locale];
+  const sw = scheduleFormText(input.locale, "conversation");
   const v = input.values;
   const errors = input.errors ?? {};
   const choices = (id: string, label: string, options: [string, string][], value: string, style = "compact") => ({
@@ -196,36 +171,36 @@ export function reportCard(input: {
       v.lang,
       "expanded",
     ),
-    { type: "TextBlock", text: w.scheduleHeader, weight: "bolder", wrap: true, separator: true },
-    { type: "TextBlock", text: w.scheduleHint, isSubtle: true, wrap: true, size: "small" },
+    { type: "TextBlock", text: sw.header, weight: "bolder", wrap: true, separator: true },
+    { type: "TextBlock", text: sw.hint, isSubtle: true, wrap: true, size: "small" },
     choices(
       "schedule_frequency",
-      w.frequency,
+      sw.frequency,
       [
-        ["once", w.once],
-        ["daily", w.daily],
-        ["weekly", w.weekly],
-        ["monthly", w.monthly],
+        ["once", sw.once],
+        ["daily", sw.daily],
+        ["weekly", sw.weekly],
+        ["monthly", sw.monthly],
       ],
       v.schedule_frequency,
     ),
     choices(
       "schedule_weekday",
-      w.weekday,
-      WEEKDAYS.map((d, i) => [d, w.days[i] as string]),
+      sw.weekday,
+      WEEKDAYS.map((d, i) => [d, sw.days[i] as string]),
       v.schedule_weekday,
     ),
     ...errorBlock(errors, "schedule_weekday"),
     choices(
       "schedule_day",
-      w.day,
-      [...Array.from({ length: 31 }, (_, i): [string, string] => [String(i + 1), String(i + 1)]), ["last", w.last]],
+      sw.day,
+      [...Array.from({ length: 31 }, (_, i): [string, string] => [String(i + 1), String(i + 1)]), ["last", sw.last]],
       v.schedule_day,
     ),
     ...errorBlock(errors, "schedule_day"),
-    { type: "Input.Time", id: "schedule_time", label: w.time, value: v.schedule_time },
+    { type: "Input.Time", id: "schedule_time", label: sw.time, value: v.schedule_time },
     ...errorBlock(errors, "schedule_time"),
-    { type: "Input.Text", id: "schedule_zone", label: w.zone, value: v.schedule_zone, maxLength: 64 },
+    { type: "Input.Text", id: "schedule_zone", label: sw.zone, value: v.schedule_zone, maxLength: 64 },
     ...errorBlock(errors, "schedule_zone"),
   ];
   return {

@@ -10,7 +10,7 @@ import { recentJobs } from "../../store/report-jobs.ts";
 import { type Command, parseCommand, TEAMS_PREFIX } from "../commands.ts";
 import { describeRequest } from "../describe-request.ts";
 import { formChoices } from "../form-choices.ts";
-import { checkRequest, queueReport, requestFor } from "../intake.ts";
+import { checkRequest, queueReport, requestFromCommand } from "../intake.ts";
 import { chatText, helpText, reportErrorText } from "../messages.ts";
 import { escapeMarkup } from "../safe-text.ts";
 import { runScheduleCommand, type ScheduleAsker } from "../schedule-commands.ts";
@@ -93,7 +93,7 @@ export async function handleText(deps: TeamsHandlerDeps, context: TurnContext, w
     case "error":
       return void (await reply(parsed.message));
     case "help":
-      return void (await reply(helpText(tenant.locale, TEAMS_PREFIX)));
+      return void (await reply(helpText(tenant.locale, TEAMS_PREFIX, (title) => `**${title}**`)));
     case "history":
       return void (await reply(historyText(await recentJobs(deps.store, tenant.id, "teams", who.requesterId), tenant.locale)));
     case "report":
@@ -111,17 +111,7 @@ async function queueFromText(
 ): Promise<void> {
   const { tenant } = who;
   const reply = (message: string) => context.sendActivity(textMessage(message));
-  const today = localDate(deps.now().getTime(), tenant.timeZone);
-  const request = requestFor(tenant, {
-    ...resolveRange(parsed.range, today),
-    campaigns: parsed.campaigns,
-    channels: parsed.channels,
-    agents: parsed.agents,
-    templates: [],
-    states: parsed.states,
-    format: parsed.format ?? "xlsx",
-    locale: parsed.locale ?? tenant.locale,
-  });
+  const request = requestFromCommand(tenant, parsed, deps.now());
   try {
     await checkRequest(deps.store, request, deps.reportSettings);
   } catch (error) {
