@@ -14,8 +14,10 @@ const INTERVAL_MS = 100;
  * it, and every read searched an ever larger index.
  */
 const RESTART_FRAMES = 16384;
-/** How long a RESTART may wait for that gap; the ingest's transactions last a few milliseconds. */
+/** How long the checkpointer keeps looking for that gap; the ingest's transactions last a few milliseconds. */
 const RESTART_WAIT_MS = 100;
+/** Frames the restart may have left to copy (1 MB): more, and PASSIVE passes catch up first. */
+const RESTART_TAIL_FRAMES = 256;
 
 // Plain CommonJS evaluated in the worker: no build step, and nothing of ours to load.
 const WORKER_SOURCE = `
@@ -23,15 +25,22 @@ const { parentPort, workerData } = require("node:worker_threads");
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { timeout: 0 });
 db.pragma("synchronous = FULL");
+const pause = new Int32Array(new SharedArrayBuffer(4));
 const timer = setInterval(() => {
   try {
-    const [state] = db.pragma("wal_checkpoint(PASSIVE)");
+    let [state] = db.pragma("wal_checkpoint(PASSIVE)");
     if (state && state.log > workerData.restartFrames) {
-      db.pragma("busy_timeout = " + workerData.restartWaitMs);
-      try {
-        db.pragma("wal_checkpoint(RESTART)");
-      } finally {
-        db.pragma("busy_timeout = 0");
+      // Catch up first: the restart copies what is left while it holds the write lock.
+      for (let i = 0; i < 4 && state && state.log - state.checkpointed > workerData.restartTailFrames; i++) {
+        [state] = db.pragma("wal_checkpoint(PASSIVE)");
+      }
+      // Then take the write lock only at an instant it is free (busy_timeout stays 0): a restart
+      // that waited for it in SQLite's busy handler kept the ingest's writer waiting behind it.
+      const deadline = Date.now() + workerData.restartWaitMs;
+      for (;;) {
+        const [restart] = db.pragma("wal_checkpoint(RESTART)");
+        if (!restart || restart.busy === 0 || Date.now() >= deadline) break;
+        Atomics.wait(pause, 0, 0, 1);
       }
     }
   } catch {
@@ -53,7 +62,14 @@ export function startCheckpointer(file: string, intervalMs = INTERVAL_MS): () =>
   const driver = createRequire(import.meta.url).resolve("better-sqlite3");
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { file, driver, intervalMs, restartFrames: RESTART_FRAMES, restartWaitMs: RESTART_WAIT_MS },
+    workerData: {
+      file,
+      driver,
+      intervalMs,
+      restartFrames: RESTART_FRAMES,
+      restartWaitMs: RESTART_WAIT_MS,
+      restartTailFrames: RESTART_TAIL_FRAMES,
+    },
   });
   worker.unref();
   // A failing checkpointer must not take the process down; SQLite checkpoints on close anyway.
