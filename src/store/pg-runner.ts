@@ -90,6 +90,29 @@ function connectWithin(pool: pg.Pool, ms: number): Promise<pg.PoolClient> {
   });
 }
 
+/** Statements with at most this many parameters are prepared once per connection and reused. */
+const PREPARED_MAX_PARAMS = 24;
+/** At most this many distinct statements are named; any others run unnamed, parsed each time. */
+const PREPARED_MAX_STATEMENTS = 500;
+const statementNames = new Map<string, string>();
+
+/**
+ * A query for pg: a named (prepared) statement when its text is one of the fixed ones the hot
+ * paths run, so PostgreSQL parses and plans it once per connection instead of on every batch.
+ * Statements with long IN lists vary with their length and stay unnamed. Used by write
+ * transactions: their statements look rows up by key, where one plan fits every value.
+ */
+export function pgQuery(sql: string, values: unknown[]): pg.QueryConfig {
+  const text = numberPlaceholders(sql);
+  if (values.length > PREPARED_MAX_PARAMS) return { text, values };
+  let name = statementNames.get(sql);
+  if (name === undefined && statementNames.size < PREPARED_MAX_STATEMENTS) {
+    name = `hsm_${statementNames.size + 1}`;
+    statementNames.set(sql, name);
+  }
+  return name === undefined ? { text, values } : { name, text, values };
+}
+
 export class PgRunner implements SqlRunner {
   readonly dialect: Dialect = "postgresql";
 
@@ -98,13 +121,15 @@ export class PgRunner implements SqlRunner {
     readonly busyTimeoutMs = 5000,
   ) {}
 
-  async #drive<T>(client: pg.PoolClient, work: Work<T>): Promise<T> {
+  /** `prepared`: run statements as named ones where pgQuery names them (write transactions only). */
+  async #drive<T>(client: pg.PoolClient, work: Work<T>, prepared: boolean): Promise<T> {
     let step = work.next();
     while (!step.done) {
       const op: SqlOp = step.value;
       let result: unknown;
       try {
-        const res = await client.query(numberPlaceholders(op.sql), op.params.map(toPg));
+        const values = op.params.map(toPg);
+        const res = await client.query(prepared ? pgQuery(op.sql, values) : { text: numberPlaceholders(op.sql), values });
         result = op.kind === "all" ? res.rows : (res.rowCount ?? 0);
       } catch (error) {
         step = work.throw(error);
@@ -130,7 +155,7 @@ export class PgRunner implements SqlRunner {
     let broken = false;
     try {
       await client.query("BEGIN");
-      const result = await this.#drive(client, work(this.dialect));
+      const result = await this.#drive(client, work(this.dialect), true);
       await client.query("COMMIT");
       return result;
     } catch (error) {
@@ -150,7 +175,10 @@ export class PgRunner implements SqlRunner {
   async read<T>(work: (dialect: Dialect) => Work<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
-      return await this.#drive(client, work(this.dialect));
+      // Reads are the reports' counts and summaries over a range: a plan made once for any range
+      // (PostgreSQL's generic plan, after five runs of a prepared statement) could scan the whole
+      // table for a one-day report. They stay unnamed and are planned for their own values.
+      return await this.#drive(client, work(this.dialect), false);
     } finally {
       client.release();
     }
