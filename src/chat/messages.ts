@@ -247,9 +247,6 @@ export function scheduleFormText(locale: Locale, where: "channel" | "conversatio
   return { ...words, hint: hint(places[where]) };
 }
 
-/** Weekday values in schedule forms, Monday first (as FormSchedule.weekday counts). */
-export const FORM_WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
-
 /** The answer to `help`: what the bot does, then both usage lines, with the platform's prefix. */
 export function helpText(locale: Locale, prefix: string, strong = (title: string) => `*${title}*`): string {
   const t = chatText(locale);

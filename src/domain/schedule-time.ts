@@ -13,6 +13,8 @@ import { isValidTimeZone } from "./tenant.ts";
 export type Frequency = "daily" | "weekly" | "monthly";
 /** Monday = 0 … Sunday = 6. */
 export type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+/** A weekday's code, indexed by Weekday: the stored `day` of a weekly schedule, a form's value. */
+export const WEEKDAY_CODES = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
 
 export interface ScheduleRule {
   frequency: Frequency;

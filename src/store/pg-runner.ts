@@ -97,14 +97,14 @@ const PREPARED_MAX_STATEMENTS = 500;
 const statementNames = new Map<string, string>();
 
 /**
- * A query for pg: a named (prepared) statement when its text is one of the fixed ones the hot
+ * A query for pg. With `prepare` (write transactions: their statements look rows up by key, where
+ * one plan fits every value), a named statement when its text is one of the fixed ones the hot
  * paths run, so PostgreSQL parses and plans it once per connection instead of on every batch.
- * Statements with long IN lists vary with their length and stay unnamed. Used by write
- * transactions: their statements look rows up by key, where one plan fits every value.
+ * Statements with long IN lists vary with their length and stay unnamed.
  */
-export function pgQuery(sql: string, values: unknown[]): pg.QueryConfig {
+function pgQuery(sql: string, values: unknown[], prepare: boolean): pg.QueryConfig {
   const text = numberPlaceholders(sql);
-  if (values.length > PREPARED_MAX_PARAMS) return { text, values };
+  if (!prepare || values.length > PREPARED_MAX_PARAMS) return { text, values };
   let name = statementNames.get(sql);
   if (name === undefined && statementNames.size < PREPARED_MAX_STATEMENTS) {
     name = `hsm_${statementNames.size + 1}`;
@@ -128,8 +128,7 @@ export class PgRunner implements SqlRunner {
       const op: SqlOp = step.value;
       let result: unknown;
       try {
-        const values = op.params.map(toPg);
-        const res = await client.query(prepared ? pgQuery(op.sql, values) : { text: numberPlaceholders(op.sql), values });
+        const res = await client.query(pgQuery(op.sql, op.params.map(toPg), prepared));
         result = op.kind === "all" ? res.rows : (res.rowCount ?? 0);
       } catch (error) {
         step = work.throw(error);

@@ -2,7 +2,7 @@
 // delete) so their runs stay explained, but are never listed, found or fired again.
 import { type ConversationRef, readConversationRef } from "../domain/conversation-ref.ts";
 import type { ReportFormat } from "../domain/report-request.ts";
-import { nextFireAfter, type ScheduleRule, type Weekday } from "../domain/schedule-time.ts";
+import { nextFireAfter, type ScheduleRule, WEEKDAY_CODES, type Weekday } from "../domain/schedule-time.ts";
 import type { MissedPeriod } from "../domain/scheduled-post.ts";
 import type { Locale } from "../domain/tenant.ts";
 import type { Store } from "./open-store.ts";
@@ -34,18 +34,16 @@ export interface Schedule {
   missed: MissedPeriod[];
 }
 
-const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
-
 /** The `day` column: weekly mon … sun, monthly 1 … 31 or last, daily nothing. */
 export function dayOf(rule: ScheduleRule): string | null {
-  if (rule.frequency === "weekly") return WEEKDAYS[rule.weekday ?? 0] as string;
+  if (rule.frequency === "weekly") return WEEKDAY_CODES[rule.weekday ?? 0] as string;
   if (rule.frequency === "monthly") return String(rule.monthDay ?? 1);
   return null;
 }
 
 export function ruleOf(row: { frequency: string; day: string | null; time: string; timeZone: string }): ScheduleRule {
   const frequency = row.frequency as ScheduleRule["frequency"];
-  const weekday = frequency === "weekly" ? (Math.max(0, WEEKDAYS.indexOf(row.day as never)) as Weekday) : null;
+  const weekday = frequency === "weekly" ? (Math.max(0, WEEKDAY_CODES.indexOf(row.day as never)) as Weekday) : null;
   const monthDay = frequency === "monthly" ? (row.day === "last" ? "last" : Number(row.day)) : null;
   return { frequency, weekday, monthDay, time: row.time, timeZone: row.timeZone };
 }

@@ -1,8 +1,9 @@
 // The form `/hsm-report` opens when it has no text: campaigns, channels, dates, format, language.
 import type { types } from "@slack/bolt";
+import { WEEKDAY_CODES } from "../../domain/schedule-time.ts";
 import type { Locale } from "../../domain/tenant.ts";
 import type { FormChoices } from "../form-choices.ts";
-import { FORM_WEEKDAYS, scheduleFormText } from "../messages.ts";
+import { scheduleFormText } from "../messages.ts";
 import type { FormAnswers, FormSchedule } from "../report-form.ts";
 import { slackText } from "./slack-blocks.ts";
 
@@ -100,8 +101,6 @@ export function reportModal(
   } as types.View;
 }
 
-const WEEKDAY_VALUES: readonly string[] = FORM_WEEKDAYS;
-
 /** The form's "schedule this" part: frequency, weekday or day, time and zone. */
 function scheduleBlocks(locale: Locale, zone: string) {
   const w = scheduleFormText(locale, "channel");
@@ -131,7 +130,7 @@ function scheduleBlocks(locale: Locale, zone: string) {
     select(
       "schedule_weekday",
       w.weekday,
-      WEEKDAY_VALUES.map((v, i) => option(v, w.days[i] as string)),
+      WEEKDAY_CODES.map((v, i) => option(v, w.days[i] as string)),
     ),
     select("schedule_day", w.day, [
       ...Array.from({ length: 31 }, (_, i) => option(String(i + 1), String(i + 1))),
@@ -185,7 +184,7 @@ export function readModal(values: StateValues): FormAnswers {
 function readSchedule(pick: (block: string) => StateValues[string][string] | undefined): FormSchedule | null {
   const frequency = pick("schedule_frequency")?.selected_option?.value;
   if (frequency !== "daily" && frequency !== "weekly" && frequency !== "monthly") return null;
-  const weekday = WEEKDAY_VALUES.indexOf(pick("schedule_weekday")?.selected_option?.value ?? "");
+  const weekday = (WEEKDAY_CODES as readonly string[]).indexOf(pick("schedule_weekday")?.selected_option?.value ?? "");
   const day = pick("schedule_day")?.selected_option?.value ?? null;
   return {
     frequency,

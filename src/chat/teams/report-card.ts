@@ -5,9 +5,10 @@
 // `schedule_frequency`, `schedule_weekday`, `schedule_day`, `schedule_time`, `schedule_zone`;
 // its Action.Submit carries {"action": "report"}. Sent again with the answers kept and each
 // problem beside its field when a submission is refused.
+import { WEEKDAY_CODES } from "../../domain/schedule-time.ts";
 import type { Locale } from "../../domain/tenant.ts";
 import type { Choice, FormChoices } from "../form-choices.ts";
-import { FORM_WEEKDAYS, scheduleFormText } from "../messages.ts";
+import { scheduleFormText } from "../messages.ts";
 import type { FormAnswers, FormErrors, FormField, FormSchedule } from "../report-form.ts";
 import { clip } from "../safe-text.ts";
 
@@ -17,8 +18,6 @@ export const STATIC_CHOICES_MAX = 100;
 /** Teams shows at most 15 results of a typeahead search (msteams-docs dynamic-search.md). */
 export const SEARCH_RESULTS_MAX = 15;
 export const ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive";
-
-const WEEKDAYS = FORM_WEEKDAYS;
 
 const WORDS = {
   es: {
@@ -187,7 +186,7 @@ export function reportCard(input: {
     choices(
       "schedule_weekday",
       sw.weekday,
-      WEEKDAYS.map((d, i) => [d, sw.days[i] as string]),
+      WEEKDAY_CODES.map((d, i) => [d, sw.days[i] as string]),
       v.schedule_weekday,
     ),
     ...errorBlock(errors, "schedule_weekday"),
@@ -268,7 +267,7 @@ export function readSubmission(
 function readSchedule(v: CardValues): FormSchedule | null {
   const frequency = v.schedule_frequency;
   if (frequency !== "daily" && frequency !== "weekly" && frequency !== "monthly") return null;
-  const weekday = WEEKDAYS.indexOf(v.schedule_weekday as (typeof WEEKDAYS)[number]);
+  const weekday = WEEKDAY_CODES.indexOf(v.schedule_weekday as (typeof WEEKDAY_CODES)[number]);
   const day = /^([1-9]|[12]\d|3[01])$/.test(v.schedule_day) ? Number(v.schedule_day) : v.schedule_day === "last" ? "last" : null;
   return {
     frequency,
