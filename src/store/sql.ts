@@ -9,6 +9,8 @@
 // SQL is written with `?` placeholders; the PostgreSQL runner numbers them. Dates are passed as
 // Date objects and come back as Date objects from both databases.
 
+import { parseDateText } from "./date-text.ts";
+
 export type Dialect = "sqlite" | "postgresql";
 
 export type SqlValue = string | number | bigint | boolean | Date | null | readonly unknown[];
@@ -75,20 +77,11 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-/**
- * The text each Date was read from (SQLite keeps dates as text). Writing such a date back, as a
- * webhook batch does with every message row it touches, then costs no formatting.
- */
-export const dateTexts = new WeakMap<Date, string>();
-
 /** A Date from what a driver returned for a date column (Date, ISO text, or null). */
 export function asDate(value: unknown): Date | null {
   if (value === null || value === undefined) return null;
   if (value instanceof Date) return value;
-  const text = String(value);
-  const date = new Date(text);
-  dateTexts.set(date, text);
-  return date;
+  return parseDateText(String(value));
 }
 
 export function asNumber(value: unknown): number | null {
