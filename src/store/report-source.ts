@@ -3,11 +3,10 @@
 // for a million rows, NOTES.md).
 import Cursor from "pg-cursor";
 import type { SummaryGroup } from "../domain/report-summary.ts";
-import { dateText } from "./date-text.ts";
 import type { SqlStore } from "./open-sql.ts";
 import { numberPlaceholders, type PgRunner } from "./pg-runner.ts";
 import { all, asDate, placeholders, type Row, type SqlValue } from "./sql.ts";
-import type { SqliteRunner } from "./sqlite-runner.ts";
+import { type SqliteRunner, toSqlite } from "./sqlite-runner.ts";
 import { type Tenant, toTenant } from "./tenants.ts";
 
 export interface Dimensions {
@@ -229,7 +228,7 @@ export async function* messageRows(store: SqlStore, f: MessageFilter, batchSize 
   if (store.dialect === "sqlite") {
     const db = (store.sql as SqliteRunner).db;
     const stmt = db.prepare(rowSql("sqlite", where)).raw(true);
-    const bound = params.map((p) => (p instanceof Date ? dateText(p) : p));
+    const bound = params.map(toSqlite);
     let batch: RawRow[] = [];
     for (const row of stmt.iterate(...bound) as IterableIterator<RawRow>) {
       batch.push(row);
